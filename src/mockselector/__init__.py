@@ -1,0 +1,43 @@
+"""Test doubles for network code: mock and in-memory sockets, virtual file
+descriptors and selectors, for deterministic, fast tests of selector-based
+servers and asyncio programs.
+
+The whole public surface is re-exported here::
+
+    >>> import mockselector
+    >>> a, b = mockselector.socketpair()
+    >>> a.sendall(b"ping")
+    >>> b.recv(1024)
+    b'ping'
+"""
+
+from .aio import set_read_ready, set_write_ready
+from .descriptors import FileDescriptor, Stalled, fd, isfilemock
+from .mocks import FileMock, SocketMock
+from .selector import MockSelector, TestSelector
+from .sockets import ListenSocket, MockSocket, socketpair
+
+__all__ = [
+    "FileDescriptor",
+    "FileMock",
+    "ListenSocket",
+    "MockSelector",
+    "MockSocket",
+    "SocketMock",
+    "Stalled",
+    "TestSelector",
+    "fd",
+    "isfilemock",
+    "set_read_ready",
+    "set_write_ready",
+    "socketpair",
+]
+
+try:
+    from .mocks import SSLSocketMock
+except ImportError:  # pragma: no cover - only where Python is built without ssl
+    pass
+else:
+    __all__ += ["SSLSocketMock"]
+
+__version__ = "1.0.0.dev0"

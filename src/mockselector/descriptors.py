@@ -1,0 +1,221 @@
+"""Virtual file descriptors.
+
+A :class:`FileDescriptor` is the number a test double returns from ``fileno()``.
+It is an ``int`` (so every API that wants a descriptor accepts it) whose hash
+differs from the plain ``int`` of the same value, so a virtual descriptor and a
+real one with the same number can sit side by side in one selector.
+
+A descriptor may also carry the object that reports its readiness (its
+*source*): that is how a selector finds an in-memory socket from the bare
+descriptor number that asyncio registers.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar, Optional
+
+__all__ = ["FileDescriptor", "fd", "isfilemock"]
+
+
+class FileDescriptor(int):
+    """A virtual file descriptor: an ``int`` that is not mistaken for a real one.
+
+    ``FileDescriptor()`` takes the value of the class attribute
+    :attr:`next_fd`; ``FileDescriptor(n)`` takes ``n``.  After either,
+    ``next_fd`` becomes ``max(next_fd + 1, value + 1)``, so descriptors made
+    without a value never repeat one made before.  Tests may reset the counter
+    with ``FileDescriptor.next_fd = 0``.  Allocation is thread-safe.
+
+    Example::
+
+        >>> FileDescriptor.next_fd = 7
+        >>> a, b = FileDescriptor(), FileDescriptor()
+        >>> (a, b, FileDescriptor.next_fd)
+        (7, 8, 9)
+        >>> a == 7 and hash(a) != hash(7)
+        True
+    """
+
+    next_fd: ClassVar[int] = 0
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    # The object reporting this descriptor's readiness, when it has one.
+    source: Any = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> FileDescriptor:
+        with FileDescriptor._lock:
+            if args or kwargs:
+                self = super().__new__(cls, *args, **kwargs)
+            else:
+                self = super().__new__(cls, FileDescriptor.next_fd)
+            FileDescriptor.next_fd = max(FileDescriptor.next_fd + 1, int(self) + 1)
+        return self
+
+    def __hash__(self) -> int:
+        return hash(("FileDescriptor", int(self)))
+
+    def __repr__(self) -> str:
+        return f"FileDescriptor({int(self)})"
+
+    def __reduce__(self) -> Any:
+        return (FileDescriptor, (int(self),))
+
+
+def fd(fileobj: Any) -> FileDescriptor:
+    """Return the virtual file descriptor of a test double.
+
+    A :class:`FileDescriptor` is returned as is; any other object must have a
+    ``fileno()`` method returning a :class:`FileDescriptor`.
+
+    Raises :class:`ValueError` for anything else, plain ``int`` included.
+
+    Example::
+
+        >>> from mockselector import FileMock
+        >>> mock = FileMock()
+        >>> fd(mock) is mock.fileno()
+        True
+    """
+    if isinstance(fileobj, FileDescriptor):
+        return fileobj
+    if not isinstance(fileobj, int):
+        try:
+            number = fileobj.fileno()
+        except (AttributeError, TypeError, ValueError, OSError):
+            number = None
+        if isinstance(number, FileDescriptor):
+            return number
+    raise ValueError(f"{fileobj!r} is not a virtual file descriptor nor an object with one")
+
+
+def isfilemock(obj: Any) -> bool:
+    """Tell whether ``obj`` is, or has as ``fileno()``, a :class:`FileDescriptor`.
+
+    Example::
+
+        >>> from mockselector import SocketMock
+        >>> isfilemock(SocketMock()), isfilemock(3)
+        (True, False)
+    """
+    try:
+        fd(obj)
+    except ValueError:
+        return False
+    return True
+
+
+def _virtual_fd(fileobj: Any) -> Optional[FileDescriptor]:
+    """The virtual descriptor of ``fileobj``, or ``None`` for a real object.
+
+    Unlike :func:`fd`, this never raises: a closed double (whose ``fileno()``
+    raises) or a real file object both give ``None``.
+    """
+    if isinstance(fileobj, FileDescriptor):
+        return fileobj
+    if isinstance(fileobj, int):
+        return None
+    try:
+        number = fileobj.fileno()
+    except Exception:
+        return None
+    return number if isinstance(number, FileDescriptor) else None
+
+
+class Stalled(BaseException):
+    """Raised where the code under test would wait for something that can never happen.
+
+    A :class:`~mockselector.TestSelector` raises it after a run of empty
+    ``select()`` calls, a blocking ``recv`` on an in-memory socket raises it
+    when no data could ever arrive, and an in-memory event loop raises it out
+    of the run when nothing could ever wake it up.  It derives from
+    :class:`BaseException`, so a server's ``except Exception:`` does not
+    swallow it.  :attr:`selector` is the selector that raised it, if any:
+    ``with selector:`` swallows the ``Stalled`` of that selector only.
+
+    Example::
+
+        >>> from mockselector import TestSelector
+        >>> with TestSelector(stall_limit=3) as sel:
+        ...     while True:           # a server loop that never ends by itself
+        ...         sel.select()
+        >>> sel.get_map() is None     # it ended, and the selector is closed
+        True
+    """
+
+    def __init__(self, message: str, *, selector: Any = None) -> None:
+        super().__init__(message)
+        self.selector = selector
+
+
+# One lock guards all in-memory state: socket buffers, readiness, and the
+# tables of the selectors that watch them.  Code under test may run threads.
+_lock = threading.RLock()
+_condition = threading.Condition(_lock)
+_waiters = 0
+
+
+def _others_alive() -> bool:
+    """Whether a thread other than the caller could still change something."""
+    return threading.active_count() > 1
+
+
+def _wait(timeout: float) -> None:
+    """Wait, holding ``_lock``, up to ``timeout`` seconds for a readiness change."""
+    global _waiters
+    _waiters += 1
+    try:
+        _condition.wait(timeout)
+    finally:
+        _waiters -= 1
+
+
+def _wake() -> None:
+    """Wake the threads waiting in :func:`_wait` (call holding ``_lock``)."""
+    if _waiters:
+        _condition.notify_all()
+
+
+class _Source:
+    """An object that reports the readiness of its virtual descriptor.
+
+    The protocol between in-memory objects and the selectors that watch them:
+    the object sets itself as its descriptor's ``source``, keeps a list of
+    watchers in ``_watchers``, and calls :meth:`_changed` (holding ``_lock``)
+    whenever its readiness may have changed.  Each watcher's
+    ``_update(fd, events)`` then records the new state, so a selector keeps
+    only the ready descriptors and ``select()`` costs O(ready events).
+    """
+
+    __slots__ = ()
+
+    _fd: FileDescriptor
+    _watchers: Any  # () until a selector watches, then a list
+    _events: int
+
+    def _readiness(self) -> int:
+        """The events (``EVENT_READ | EVENT_WRITE``) this object is ready for now."""
+        raise NotImplementedError
+
+    def _watch(self, watcher: Any) -> int:
+        """Add a watcher; return the events ready now."""
+        if not self._watchers:
+            self._watchers = []
+        self._watchers.append(watcher)
+        self._events = events = self._readiness()
+        return events
+
+    def _unwatch(self, watcher: Any) -> None:
+        if watcher in self._watchers:
+            self._watchers.remove(watcher)
+
+    def _changed(self) -> None:
+        if not self._watchers:
+            _wake()
+            return
+        events = self._readiness()
+        if events != self._events:
+            self._events = events
+            for watcher in self._watchers:
+                watcher._update(self._fd, events)
+            _wake()

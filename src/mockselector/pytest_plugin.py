@@ -1,0 +1,1 @@
+"""pytest plugin of mockselector (registered through the ``pytest11`` entry point)."""
