@@ -29,11 +29,12 @@ class FileDescriptor(int):
 
     Example::
 
-        >>> FileDescriptor.next_fd = 7
         >>> a, b = FileDescriptor(), FileDescriptor()
-        >>> (a, b, FileDescriptor.next_fd)
-        (7, 8, 9)
-        >>> a == 7 and hash(a) != hash(7)
+        >>> b == a + 1 and FileDescriptor.next_fd == b + 1
+        True
+        >>> FileDescriptor(123456), FileDescriptor.next_fd
+        (FileDescriptor(123456), 123457)
+        >>> a == int(a) and hash(a) != hash(int(a))
         True
     """
 
@@ -138,7 +139,7 @@ class Stalled(BaseException):
         >>> from mockselector import TestSelector
         >>> with TestSelector(stall_limit=3) as sel:
         ...     while True:           # a server loop that never ends by itself
-        ...         sel.select()
+        ...         events = sel.select()
         >>> sel.get_map() is None     # it ended, and the selector is closed
         True
     """
