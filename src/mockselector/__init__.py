@@ -11,13 +11,22 @@ The whole public surface is re-exported here::
     b'ping'
 """
 
-from .aio import set_read_ready, set_write_ready
+from .aio import (
+    EventLoopPolicy,
+    TestSelectorEventLoop,
+    assert_no_watchers,
+    check_no_watchers,
+    new_event_loop,
+    set_read_ready,
+    set_write_ready,
+)
 from .descriptors import FileDescriptor, Stalled, fd, isfilemock
 from .mocks import FileMock, SocketMock
 from .selector import MockSelector, TestSelector
 from .sockets import ListenSocket, MockSocket, socketpair
 
 __all__ = [
+    "EventLoopPolicy",
     "FileDescriptor",
     "FileMock",
     "ListenSocket",
@@ -26,8 +35,12 @@ __all__ = [
     "SocketMock",
     "Stalled",
     "TestSelector",
+    "TestSelectorEventLoop",
+    "assert_no_watchers",
+    "check_no_watchers",
     "fd",
     "isfilemock",
+    "new_event_loop",
     "set_read_ready",
     "set_write_ready",
     "socketpair",

@@ -16,7 +16,7 @@ carry, see :class:`mockselector.MockSocket`.
 from __future__ import annotations
 
 import socket
-from typing import Any, Callable, ClassVar, Dict
+from typing import Any, Callable, ClassVar
 from unittest.mock import DEFAULT, Mock
 
 from .descriptors import FileDescriptor
@@ -30,7 +30,7 @@ _SOCKET_CLASS: type = socket.socket
 # What an unconfigured SocketMock reports about itself.
 _DEFAULT_SOCKNAME = ("127.0.0.1", 54321)
 _DEFAULT_PEERNAME = ("127.0.0.1", 8080)
-_DEFAULT_ADDRESS_ATTRIBUTES: Dict[str, Any] = {
+_DEFAULT_ADDRESS_ATTRIBUTES: dict[str, Any] = {
     "family": socket.AF_INET,
     "type": socket.SOCK_STREAM,
     "proto": 0,  # what ``socket.socket()`` reports
@@ -107,7 +107,7 @@ def _returns(value: Any) -> Callable[[Mock], None]:
 # Defaults of SocketMock methods, applied when the method's child mock is
 # first made, so an unused method costs nothing and the user's configuration
 # (made on that same child afterwards) wins.
-_SOCKET_METHOD_DEFAULTS: Dict[str, Callable[[Mock], None]] = {
+_SOCKET_METHOD_DEFAULTS: dict[str, Callable[[Mock], None]] = {
     "send": _computed(_sent_length),
     "sendmsg": _computed(_sent_msg_length),
     "recv": _returns(b""),
