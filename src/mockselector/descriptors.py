@@ -13,7 +13,7 @@ descriptor number that asyncio registers.
 from __future__ import annotations
 
 import threading
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
 __all__ = ["FileDescriptor", "fd", "isfilemock"]
 
@@ -106,7 +106,7 @@ def isfilemock(obj: Any) -> bool:
     return True
 
 
-def _virtual_fd(fileobj: Any) -> Optional[FileDescriptor]:
+def _virtual_fd(fileobj: Any) -> FileDescriptor | None:
     """The virtual descriptor of ``fileobj``, or ``None`` for a real object.
 
     Unlike :func:`fd`, this never raises: a closed double (whose ``fileno()``
@@ -203,7 +203,7 @@ class _Source:
         if not self._watchers:
             self._watchers = []
         self._watchers.append(watcher)
-        self._events = events = self._readiness()
+        self._events = events = self._readiness()  # type: ignore[misc]  # a subclass slot
         return events
 
     def _unwatch(self, watcher: Any) -> None:
@@ -216,7 +216,7 @@ class _Source:
             return
         events = self._readiness()
         if events != self._events:
-            self._events = events
+            self._events = events  # type: ignore[misc]  # a subclass slot
             for watcher in self._watchers:
                 watcher._update(self._fd, events)
             _wake()

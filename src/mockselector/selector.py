@@ -1,17 +1,19 @@
 """Selectors for tests: :class:`TestSelector` and the scripted :class:`MockSelector`.
 
-Both obey the :class:`selectors.BaseSelector` contract exactly (CPython's own
-``test.test_selectors`` is run against them).  The contract is CPython's; this
-module adds how events come to be reported:
+Both obey the :class:`selectors.BaseSelector` contract (CPython's own
+``test.test_selectors`` is run against them): ``KeyError`` for an object
+registered twice or not registered, ``ValueError`` for a bad event mask or
+file object, ``RuntimeError`` once closed, ``select(timeout=...)``, and a
+context manager that closes.  What this module adds is where events come from:
 
-- objects with a virtual descriptor (:class:`~mockselector.FileDescriptor`)
-  are kept here.  In-memory sockets report their own readiness (level-
+- objects with a virtual descriptor (a :class:`~mockselector.FileDescriptor`)
+  are kept here.  In-memory sockets report their own readiness, level-
   triggered: readable while data waits, writable while the send window has
-  room); Mock doubles are made ready from outside, once, by
+  room.  Mock doubles are made ready from outside, once for each call of
   :meth:`TestSelector.set_read_ready` / :meth:`TestSelector.set_write_ready`
   (edge-triggered);
-- real file objects are forwarded to the wrapped selector when there is one,
-  and ``select()`` merges both sides;
+- real file objects go to the wrapped selector, when there is one, and
+  ``select()`` merges both sides;
 - a loop that can make no more progress ends with :class:`Stalled`.
 
 :class:`MockSelector` (the mockselector 0.2 API) returns scripted events instead.
@@ -21,30 +23,57 @@ from __future__ import annotations
 
 import selectors
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
-from typing import Any, Optional
+from typing import Any
 
 from . import descriptors
 from .descriptors import FileDescriptor, Stalled, _virtual_fd
 from .sockets import ListenSocket, MockSocket
 
-__all__ = ["ListenSocket", "MockSelector", "MockSocket", "Stalled", "TestSelector"]
+__all__ = [
+    "DEFAULT_STALL_LIMIT", "ListenSocket", "MockSelector", "MockSocket", "Stalled", "TestSelector",
+]
+
+_Ready = list[tuple[SelectorKey, int]]
 
 _ALL_EVENTS = EVENT_READ | EVENT_WRITE
-_Events = list[tuple[SelectorKey, int]]
 
-#: Consecutive empty ``select()`` calls after which a bare selector gives up.
+#: How many ``select()`` calls in a row may find nothing ready before a
+#: :class:`TestSelector` with nothing to wait for raises :class:`Stalled`.  A
+#: loop that spins that long without an event would spin forever.  Code that
+#: polls on purpose raises it: ``TestSelector(stall_limit=10 * DEFAULT_STALL_LIMIT)``.
 DEFAULT_STALL_LIMIT = 1000
 
-# How long an empty select() waits for another thread to make something ready.
-_THREAD_GRACE = 0.005
+# When other threads run, how long an empty select() waits for one of them to
+# make something ready, and how often a select() waiting on a wrapped selector
+# looks at the virtual side.  Short: it only bounds the latency of a change.
+_POLL_INTERVAL = 0.005
+
+# One lock guards all in-memory state, the tables of the selectors included.
+_LOCK = descriptors._lock
+
+# The stdlib selectors, whose select(timeout) is nothing but a wait: cutting
+# it into slices changes nothing else.  Another wrapped selector may give its
+# timeout a meaning (an event loop's virtual clock does) and gets it as is.
+_PLAIN_SELECTORS = tuple(
+    getattr(selectors, name)
+    for name in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector",
+                 "KqueueSelector")
+    if hasattr(selectors, name)
+)
 
 
 def _event_names(events: int) -> str:
     names = [name for bit, name in ((EVENT_READ, "EVENT_READ"), (EVENT_WRITE, "EVENT_WRITE"))
              if events & bit]
-    return " | ".join(names) or "nothing"
+    return " | ".join(names) or "no event"
+
+
+def _fd_text(fd: int) -> str:
+    """How messages name a descriptor: ``virtual FD 7`` or ``FD 7``."""
+    return f"virtual FD {int(fd)}" if isinstance(fd, FileDescriptor) else f"FD {int(fd)}"
 
 
 def _check_events(fileobj: Any, events: int) -> None:
@@ -55,7 +84,7 @@ def _check_events(fileobj: Any, events: int) -> None:
 
 
 def _real_fd(fileobj: Any) -> int:
-    """The descriptor number of a real file object (``selectors._fileobj_to_fd``)."""
+    """The descriptor of a real file object, as ``selectors`` computes it."""
     if isinstance(fileobj, int):
         number = fileobj
     else:
@@ -68,236 +97,358 @@ def _real_fd(fileobj: Any) -> int:
     return number
 
 
-class _KeysView(Mapping[Any, SelectorKey]):
-    """The read-only mapping ``get_map()`` returns: file object -> key, both sides."""
+class _SelectorMapping(Mapping[Any, SelectorKey]):
+    """What ``get_map()`` returns: a read-only view, file object -> key.
+
+    Iterating gives the descriptors, as with CPython's selectors.
+    """
+
+    __slots__ = ("_selector",)
 
     def __init__(self, selector: TestSelector) -> None:
         self._selector = selector
 
-    def _wrapped(self) -> Mapping[Any, SelectorKey]:
-        inner = self._selector._selector
-        mapping = inner.get_map() if inner is not None else None
-        return mapping if mapping is not None else {}
-
     def __len__(self) -> int:
-        return len(self._selector._keys) + len(self._wrapped())
+        return len(self._selector._fd_to_key)
 
     def __getitem__(self, fileobj: Any) -> SelectorKey:
-        key = self._selector._own_key(fileobj)
-        if key is not None:
-            return key
-        try:
-            return self._wrapped()[fileobj]
-        except (KeyError, ValueError):
-            raise KeyError(f"{fileobj!r} is not registered") from None
+        selector = self._selector
+        key = selector._fd_to_key.get(selector._lookup(fileobj))
+        if key is None:
+            raise KeyError(f"{fileobj!r} is not registered")
+        return key
 
     def __iter__(self) -> Iterator[Any]:
-        yield from list(self._selector._keys)
-        yield from list(self._wrapped())
+        with _LOCK:  # a snapshot: other threads may register meanwhile
+            return iter(list(self._selector._fd_to_key))
 
 
 class TestSelector(selectors.BaseSelector):
-    """A selector for tests: virtual descriptors here, real ones in a wrapped selector.
+    """A selector for tests: virtual descriptors kept here, real ones in a wrapped selector.
 
-    ``TestSelector()`` alone holds every object registered with it.  In-memory
-    sockets (:func:`~mockselector.socketpair`, :class:`ListenSocket`) report
-    their readiness by themselves; Mock doubles (:class:`~mockselector.FileMock`,
-    :class:`~mockselector.SocketMock`) become ready once for each call of
-    :meth:`set_read_ready` / :meth:`set_write_ready`.  Real file objects
-    registered with a bare ``TestSelector`` are kept but never polled: they
-    are reported only when made ready with those methods.
+    **Readiness.**  In-memory sockets (:func:`~mockselector.socketpair`,
+    :class:`ListenSocket`, and any object whose ``fileno()`` is theirs, such
+    as a ``socketserver`` server) report their readiness by themselves:
+    ``select()`` reports them while they are ready, at a cost that grows
+    with the number of ready objects, not registered ones.  Mock doubles
+    (:class:`~mockselector.FileMock`, :class:`~mockselector.SocketMock`)
+    are reported once for each :meth:`set_read_ready` / :meth:`set_write_ready`.
 
-    ``TestSelector(selectors.DefaultSelector())`` forwards real file objects to
-    the wrapped selector: ``select()`` returns the virtual events ready now
-    together with the real ones (polled with timeout 0 when virtual events are
-    ready, else waited for with the caller's timeout).  Keys the wrapped
-    selector already holds (an event loop's wake-up pipe) stay there and are
-    visible through :meth:`get_map`.  :meth:`close` closes it too.
+    **Real file objects.**  ``TestSelector(selectors.DefaultSelector())``
+    registers them with the wrapped selector.  ``select()`` then returns the
+    virtual events ready now together with the real ones, polled with
+    timeout 0 when virtual events are ready, else waited for with the
+    caller's timeout.  While other threads run, a wait on a stdlib selector
+    is cut into slices of a few milliseconds, so that an in-memory socket
+    another thread feeds ends it; any other wrapped selector gets the
+    caller's timeout as is, and must return in time by itself
+    (:class:`~mockselector.TestSelectorEventLoop`'s does).  Keys the wrapped
+    selector already holds (an event loop's wake-up pipe) are adopted, and
+    :meth:`close` closes it too.  A bare ``TestSelector()`` keeps real file
+    objects registered but never polls them: they are reported only when
+    made ready with :meth:`set_read_ready` / :meth:`set_write_ready`.
 
-    **Never hang.**  Without a wrapped selector, a ``select()`` that finds
-    nothing ready returns ``[]`` at once, whatever its timeout.  After
-    ``stall_limit`` consecutive empty ones (default
-    :data:`DEFAULT_STALL_LIMIT`), the next raises :class:`Stalled`, naming
-    everything registered and what it waits for.  ``with selector:``
-    swallows that ``Stalled``, so a server loop run inside it ends cleanly
-    when nothing more can happen.  When other threads run, an empty
-    ``select()`` with a timeout first waits a few milliseconds for them to
-    make something ready.
+    **Never hang.**  When there is nothing to wait for (no wrapped selector,
+    or one holding nothing), ``select()`` returns ``[]`` at once, whatever
+    its timeout.  After ``stall_limit`` such empty calls in a row (default
+    :data:`DEFAULT_STALL_LIMIT`) the next one raises :class:`Stalled`,
+    naming what is registered and what it waits for.  ``with selector:``
+    swallows the ``Stalled`` of that selector, so a server loop run inside
+    it ends cleanly when nothing more can happen.  While other threads run,
+    an empty ``select()`` first waits a few milliseconds for them to make
+    something ready, and one during which another thread changed some
+    in-memory state does not count towards the limit.
+
+    All methods may be called from any thread.
 
     Example::
 
         >>> import selectors
-        >>> from mockselector import TestSelector, SocketMock
-        >>> sock = SocketMock()
+        >>> from mockselector import TestSelector, SocketMock, socketpair
+        >>> mock, (a, b) = SocketMock(), socketpair()
         >>> with TestSelector() as sel:
-        ...     key = sel.register(sock, selectors.EVENT_READ, "data")
-        ...     sel.set_read_ready(sock)
-        ...     [(k.data, events) for k, events in sel.select()]
-        [('data', 1)]
+        ...     _ = sel.register(mock, selectors.EVENT_READ, "mock")
+        ...     _ = sel.register(b, selectors.EVENT_READ, "in memory")
+        ...     sel.set_read_ready(mock)
+        ...     a.sendall(b"ping")
+        ...     sorted(key.data for key, events in sel.select())
+        ['in memory', 'mock']
     """
 
-    __test__ = False  # not a pytest test class, despite the name
+    __test__ = False  # not a pytest test class, despite its name
+
+    # Whether in-memory sockets tell this selector when their readiness changes.
+    _tracks_readiness = True
 
     def __init__(
-        self, selector: Optional[selectors.BaseSelector] = None, *,
+        self, selector: selectors.BaseSelector | None = None, *,
         stall_limit: int = DEFAULT_STALL_LIMIT,
     ) -> None:
-        if stall_limit < 0:
-            raise ValueError(f"stall_limit must be >= 0, not {stall_limit!r}")
+        if not isinstance(stall_limit, int) or stall_limit < 0:
+            raise ValueError(f"stall_limit must be an int >= 0, not {stall_limit!r}")
         self._selector = selector
+        #: Empty ``select()`` calls in a row allowed before :class:`Stalled`.
         self.stall_limit = stall_limit
-        # fd -> key for the objects held here (FileDescriptor, or int when bare).
-        self._keys: dict[int, SelectorKey] = {}
-        # Level-triggered events of self-reporting sources, only those ready now.
-        self._level: dict[int, int] = {}
-        # One-shot events from set_ready(), reported by the next select().
+        # Every key, by descriptor: a FileDescriptor for a virtual object, an
+        # int for a real one (the two never compare equal as dict keys).
+        # Keys of real objects registered with the wrapped selector are a
+        # copy of what it returned; there are _nreal of them.
+        self._fd_to_key: dict[int, SelectorKey] = {}
+        self._nreal = 0
+        # The level-triggered events ready now, as select() returns them.
+        self._ready: dict[int, tuple[SelectorKey, int]] = {}
+        # One-shot events from set_ready(), for the next select().
         self._edge: dict[int, int] = {}
-        self._map: Optional[_KeysView] = _KeysView(self)
+        # Whether _edge holds an event for an object of the wrapped selector.
+        self._edge_real = False
         self._idle = 0
+        self._map: _SelectorMapping | None = _SelectorMapping(self)
+        if selector is not None:
+            self._adopt(selector)
 
-    # -- lookup ---------------------------------------------------------------
+    def _adopt(self, selector: selectors.BaseSelector) -> None:
+        mapping = selector.get_map()
+        if not isinstance(mapping, Mapping):  # a Mock(BaseSelector), for one
+            return
+        for key in list(mapping.values()):
+            if isinstance(key, SelectorKey) and not isinstance(key.fd, FileDescriptor):
+                self._fd_to_key[key.fd] = key
+                self._nreal += 1
 
-    def _lookup(self, fileobj: Any) -> int:
-        """The descriptor of ``fileobj``: a :class:`FileDescriptor` for a virtual object."""
-        virtual = _virtual_fd(fileobj)
-        if virtual is not None:
-            return virtual
-        try:
-            return _real_fd(fileobj)
-        except ValueError:
-            # A closed object no longer tells its descriptor: search the keys.
-            for key in self._keys.values():
-                if key.fileobj is fileobj:
-                    return key.fd
-            raise
-
-    def _holds(self, fd: int) -> bool:
-        """Whether the object with descriptor ``fd`` is kept here, not in the wrapped selector."""
-        return isinstance(fd, FileDescriptor) or self._selector is None
-
-    def _own_key(self, fileobj: Any) -> Optional[SelectorKey]:
-        try:
-            fd = self._lookup(fileobj)
-        except ValueError:
-            if self._selector is None:
-                raise KeyError(f"{fileobj!r} is not registered") from None
-            return None
-        return self._keys.get(fd)
-
-    def _check_open(self) -> None:
-        if self._map is None:
-            raise RuntimeError(f"{self!r} is closed")
-
-    # -- the BaseSelector contract --------------------------------------------
+    # -- the BaseSelector contract ------------------------------------------
+    #
+    # The contract is documented by selectors.BaseSelector; these docstrings
+    # say only where each object goes.
 
     def register(self, fileobj: Any, events: int, data: Any = None) -> SelectorKey:
-        self._check_open()
+        """Register ``fileobj`` here, or with the wrapped selector if it is real.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, socketpair
+            >>> a, b = socketpair()
+            >>> sel = TestSelector()
+            >>> sel.register(a, selectors.EVENT_WRITE, "data").data
+            'data'
+            >>> sel.register(a.fileno(), selectors.EVENT_READ)
+            Traceback (most recent call last):
+            ...
+            KeyError: 'FileDescriptor(...) (virtual FD ...) is already registered'
+        """
         _check_events(fileobj, events)
         fd = self._lookup(fileobj)
-        if not self._holds(fd):
-            assert self._selector is not None
-            return self._selector.register(fileobj, events, data)
-        with descriptors._lock:
-            if fd in self._keys:
-                raise KeyError(f"{fileobj!r} (FD {fd}) is already registered")
+        with _LOCK:
+            self._check_open()
+            if fd in self._fd_to_key:
+                raise KeyError(f"{fileobj!r} ({_fd_text(fd)}) is already registered")
+            inner = self._selector
+            if inner is not None and not isinstance(fd, FileDescriptor):
+                key = inner.register(fileobj, events, data)
+                self._fd_to_key[fd] = (key if isinstance(key, SelectorKey)
+                                       else SelectorKey(fileobj, fd, events, data))
+                self._nreal += 1
+                return key
             key = SelectorKey(fileobj, fd, events, data)
-            self._keys[fd] = key
-            source = getattr(fd, "source", None)
+            self._fd_to_key[fd] = key
+            source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
                 self._update(fd, source._watch(self))
+                if fd in self._ready:
+                    descriptors._wake()
         return key
 
     def unregister(self, fileobj: Any) -> SelectorKey:
-        self._check_open()
-        key = self._own_key(fileobj)
-        if key is None:
-            if self._selector is None:
+        """Unregister ``fileobj``, from here or from the wrapped selector.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, SocketMock
+            >>> sel, sock = TestSelector(), SocketMock()
+            >>> key = sel.register(sock, selectors.EVENT_READ)
+            >>> sel.unregister(sock) == key, len(sel.get_map())
+            (True, 0)
+        """
+        fd = self._lookup(fileobj)
+        with _LOCK:
+            self._check_open()
+            key = self._fd_to_key.pop(fd, None)
+            if key is None:
                 raise KeyError(f"{fileobj!r} is not registered")
-            return self._selector.unregister(fileobj)
-        with descriptors._lock:
-            del self._keys[key.fd]
-            self._level.pop(key.fd, None)
-            self._edge.pop(key.fd, None)
-            source = getattr(key.fd, "source", None)
+            self._edge.pop(fd, None)
+            inner = self._selector
+            if inner is not None and not isinstance(fd, FileDescriptor):
+                self._nreal -= 1
+                inner.unregister(fileobj)
+                return key
+            self._ready.pop(fd, None)
+            source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
                 source._unwatch(self)
         return key
 
     def modify(self, fileobj: Any, events: int, data: Any = None) -> SelectorKey:
-        self._check_open()
-        key = self._own_key(fileobj)
-        if key is None:
-            if self._selector is None:
+        """Change the events or data of ``fileobj``, here or in the wrapped selector.
+
+        An invalid event mask raises ``ValueError`` and changes nothing.  When
+        the wrapped selector's ``modify()`` fails, it has unregistered the
+        object (CPython bpo-30014), and so has this selector.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, SocketMock
+            >>> sel, sock = TestSelector(), SocketMock()
+            >>> _ = sel.register(sock, selectors.EVENT_READ, "old")
+            >>> sel.modify(sock, selectors.EVENT_WRITE, "new")[2:]
+            (2, 'new')
+        """
+        fd = self._lookup(fileobj)
+        with _LOCK:
+            self._check_open()
+            key = self._fd_to_key.get(fd)
+            if key is None:
                 raise KeyError(f"{fileobj!r} is not registered")
-            return self._selector.modify(fileobj, events, data)
-        if events != key.events:
-            _check_events(fileobj, events)
-        with descriptors._lock:
+            if events != key.events:
+                _check_events(fileobj, events)
+            inner = self._selector
+            if inner is not None and not isinstance(fd, FileDescriptor):
+                del self._fd_to_key[fd]
+                self._nreal -= 1
+                self._edge.pop(fd, None)
+                changed = inner.modify(fileobj, events, data)
+                self._fd_to_key[fd] = (changed if isinstance(changed, SelectorKey)
+                                       else key._replace(events=events, data=data))
+                self._nreal += 1
+                return changed
             key = key._replace(events=events, data=data)
-            self._keys[key.fd] = key
-            source = getattr(key.fd, "source", None)
+            self._fd_to_key[fd] = key
+            source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
-                self._update(key.fd, source._events)
+                self._update(fd, source._events)
         return key
 
-    def select(self, timeout: Optional[float] = None) -> list[tuple[SelectorKey, int]]:
-        self._check_open()
-        with descriptors._lock:
-            ready = self._collect()
-            if not ready and self._selector is None and timeout != 0 and \
-                    (timeout is None or timeout > 0) and descriptors._others_alive():
-                wait = _THREAD_GRACE if timeout is None else min(timeout, _THREAD_GRACE)
-                descriptors._wait(wait)
-                ready = self._collect()
-        if self._selector is not None:
-            real = self._selector.select(0 if ready else timeout)
-            if not ready:
-                with descriptors._lock:
-                    ready = self._collect()
-            return ready + list(real)
+    def select(self, timeout: float | None = None) -> _Ready:
+        """Return the ``(key, events)`` ready now; see the class for when it waits.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, socketpair
+            >>> a, b = socketpair()
+            >>> sel = TestSelector()
+            >>> _ = sel.register(b, selectors.EVENT_READ)
+            >>> sel.select(timeout=10)
+            []
+            >>> a.sendall(b"ping")
+            >>> [(key.fileobj is b, events) for key, events in sel.select()]
+            [(True, 1)]
+        """
+        inner = self._selector
+        with _LOCK:
+            if self._map is None:
+                raise RuntimeError(f"{self!r} is closed")
+            if self._edge:
+                ready: _Ready | None = self._take_ready()
+            elif self._ready:
+                ready = list(self._ready.values())
+            else:
+                ready = None
+            if inner is None or not self._nreal:
+                if ready:
+                    self._idle = 0
+                    return ready
+                return self._nothing_ready(timeout)
         if ready:
-            self._idle = 0
-            return ready
-        self._idle += 1
-        if self._idle > self.stall_limit:
-            self._idle = 0
-            raise Stalled(self._stall_message(), selector=self)
-        return ready
+            return self._merge(ready, inner.select(0))
+        if timeout != 0 and len(self._fd_to_key) > self._nreal \
+                and isinstance(inner, _PLAIN_SELECTORS) and descriptors._others_alive():
+            return self._select_sliced(inner, timeout)
+        real = inner.select(timeout)
+        if self._ready or self._edge:  # made ready by a signal handler, say
+            with _LOCK:
+                ready = self._collect()
+            return self._merge(ready, real)
+        return real
 
     def close(self) -> None:
-        if self._map is None:
-            return
-        with descriptors._lock:
-            for key in self._keys.values():
-                source = getattr(key.fd, "source", None)
-                if source is not None:
-                    source._unwatch(self)
-            self._keys.clear()
-            self._level.clear()
+        """Unregister everything and close the wrapped selector; a second call does nothing.
+
+        Example::
+
+            >>> from mockselector import TestSelector
+            >>> sel = TestSelector()
+            >>> sel.close()
+            >>> sel.get_map() is None
+            True
+        """
+        with _LOCK:
+            if self._map is None:
+                return
+            if self._tracks_readiness:
+                for fd in self._fd_to_key:
+                    source = getattr(fd, "source", None)
+                    if source is not None:
+                        source._unwatch(self)
+            self._fd_to_key.clear()
+            self._ready.clear()
             self._edge.clear()
+            self._nreal = 0
             self._map = None
         if self._selector is not None:
             self._selector.close()
 
-    def get_map(self) -> Optional[Mapping[Any, SelectorKey]]:
+    # typeshed omits that get_map() returns None once the selector is closed.
+    def get_map(self) -> Mapping[Any, SelectorKey] | None:  # type: ignore[override]
+        """The registered keys, both sides, by file object; ``None`` once closed.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, SocketMock
+            >>> sel, sock = TestSelector(), SocketMock()
+            >>> key = sel.register(sock, selectors.EVENT_READ)
+            >>> sel.get_map()[sock] == key, list(sel.get_map()) == [sock.fileno()]
+            (True, True)
+        """
         return self._map
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    # BaseSelector.__exit__ returns None: this one swallows its own Stalled.
+    def __exit__(self, *exc_info: Any) -> bool:  # type: ignore[override]
+        """Close the selector; swallow a :class:`Stalled` it raised itself.
+
+        Example::
+
+            >>> from mockselector import TestSelector
+            >>> with TestSelector(stall_limit=0) as sel:
+            ...     sel.select()
+            ...     print("not reached")
+            >>> sel.get_map() is None
+            True
+        """
         self.close()
+        exc = exc_info[1] if len(exc_info) > 1 else None
         return isinstance(exc, Stalled) and exc.selector is self
 
     def __repr__(self) -> str:
-        state = "closed" if self._map is None else f"{len(self._keys)} registered here"
+        if self._map is None:
+            state = "closed"
+        else:
+            state = f"{len(self._fd_to_key)} registered"
         wrapped = f", wrapping {self._selector!r}" if self._selector is not None else ""
         return f"<{type(self).__name__} {state}{wrapped}>"
 
-    # -- readiness ------------------------------------------------------------
+    # -- readiness told from outside -------------------------------------------
 
     def set_read_ready(self, fileobj: Any) -> None:
         """Make the next :meth:`select` report ``fileobj`` readable, once.
 
-        ``fileobj`` must be registered for ``EVENT_READ`` (else
-        :class:`KeyError` / nothing is reported).  Example::
+        ``fileobj`` must be registered (else :class:`KeyError`); the event is
+        reported only if it is registered for ``EVENT_READ`` when that
+        ``select()`` runs.  Safe to call from another thread.
+
+        Example::
 
             >>> import selectors
             >>> from mockselector import TestSelector, SocketMock
@@ -312,12 +463,12 @@ class TestSelector(selectors.BaseSelector):
     def set_write_ready(self, fileobj: Any) -> None:
         """Make the next :meth:`select` report ``fileobj`` writable, once.
 
-        Example::
+        The writing twin of :meth:`set_read_ready`.  Example::
 
             >>> import selectors
             >>> from mockselector import TestSelector, SocketMock
             >>> sel, sock = TestSelector(), SocketMock()
-            >>> _ = sel.register(sock, selectors.EVENT_WRITE)
+            >>> _ = sel.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
             >>> sel.set_write_ready(sock)
             >>> [events for key, events in sel.select()]
             [2]
@@ -328,23 +479,27 @@ class TestSelector(selectors.BaseSelector):
         """Make the next :meth:`select` report ``events`` for ``fileobj``, once.
 
         The events are masked by those ``fileobj`` is registered for when
-        that ``select()`` runs.  With ``strict=True`` (the default) an object
-        not registered now is a :class:`KeyError`; with ``strict=False`` the
-        event is kept for the next ``select()`` and dropped if the object is
-        not registered by then (what an asyncio loop needs when a reader is
-        added right after the event).
+        that ``select()`` runs; they add to the events an in-memory socket
+        reports by itself.  With ``strict=True`` (the default) an object not
+        registered now is a :class:`KeyError`; with ``strict=False`` the
+        events of an object not registered yet wait until it is, and are
+        reported by the first ``select()`` after its registration (what an
+        event loop needs when a reader is added after the event).
 
         Example::
 
             >>> import selectors
             >>> from mockselector import TestSelector, SocketMock
             >>> sel, sock = TestSelector(), SocketMock()
+            >>> sel.set_ready(sock, selectors.EVENT_READ)
+            Traceback (most recent call last):
+            ...
+            KeyError: "<SocketMock ...> (virtual FD ...) is not registered with <TestSelector 0 registered>: register it before making it ready"
             >>> sel.set_ready(sock, selectors.EVENT_READ, strict=False)
             >>> _ = sel.register(sock, selectors.EVENT_READ)
             >>> [events for key, events in sel.select()]
             [1]
-        """
-        self._check_open()
+        """  # noqa: E501
         _check_events(fileobj, events)
         try:
             fd = self._lookup(fileobj)
@@ -352,104 +507,203 @@ class TestSelector(selectors.BaseSelector):
             if strict:
                 raise
             return
-        with descriptors._lock:
-            if strict and self._key_of(fd) is None:
+        with _LOCK:
+            self._check_open()
+            registered = fd in self._fd_to_key
+            if strict and not registered:
                 raise KeyError(
-                    f"{fileobj!r} (FD {fd}) is not registered with {self!r}: "
+                    f"{fileobj!r} ({_fd_text(fd)}) is not registered with {self!r}: "
                     "register it before making it ready"
                 )
             self._edge[fd] = self._edge.get(fd, 0) | events
+            if self._selector is not None and not isinstance(fd, FileDescriptor):
+                self._edge_real = True
             descriptors._wake()
 
-    def _key_of(self, fd: int) -> Optional[SelectorKey]:
-        key = self._keys.get(fd)
-        if key is None and not self._holds(fd):
-            try:
-                key = self._map._wrapped()[fd] if self._map is not None else None
-            except (KeyError, ValueError):
-                key = None
-        return key
+    # -- mechanism -------------------------------------------------------------
 
-    def _update(self, fd: FileDescriptor, events: int) -> None:
-        """Record the readiness a source reports (called holding the lock)."""
-        key = self._keys.get(fd)
-        if key is None or key.fd is not fd:
+    def _lookup(self, fileobj: Any) -> int:
+        """The descriptor of ``fileobj``: a :class:`FileDescriptor` for a virtual object.
+
+        Raises ``ValueError`` for an invalid file object that is not registered.
+        """
+        virtual = _virtual_fd(fileobj)
+        if virtual is not None:
+            return virtual
+        try:
+            return _real_fd(fileobj)
+        except ValueError:
+            # A closed object no longer tells its descriptor: search the keys.
+            for key in list(self._fd_to_key.values()):
+                if key.fileobj is fileobj:
+                    return key.fd
+            raise
+
+    def _check_open(self) -> None:
+        if self._map is None:
+            raise RuntimeError(f"{self!r} is closed")
+
+    def _update(self, fd: int, events: int) -> None:
+        """Record the readiness an in-memory object reports (holding the lock)."""
+        key = self._fd_to_key.get(fd)
+        if key is None or key.fd is not fd:  # another object with an equal number
             return
         events &= key.events
         if events:
-            self._level[fd] = events
+            self._ready[fd] = (key, events)
         else:
-            self._level.pop(fd, None)
+            self._ready.pop(fd, None)
 
-    def _collect(self) -> _Events:
-        """The events ready now, one entry per key (called holding the lock)."""
-        keys = self._keys
-        ready = [(keys[fd], events) for fd, events in self._level.items()]
-        if self._edge:
-            edge, self._edge = self._edge, {}
-            for fd, events in edge.items():
-                key = self._key_of(fd)
-                if key is None:
-                    continue
-                events &= key.events
-                if not events:
-                    continue
-                if fd in self._level:
-                    level = self._level[fd]
-                    if events & ~level:
-                        index = next(i for i, (k, _) in enumerate(ready) if k is key)
-                        ready[index] = (key, level | events)
-                else:
+    def _take_ready(self) -> _Ready:
+        """The level and one-shot events, one entry per key; clears the one-shot ones."""
+        ready = dict(self._ready)
+        keys = self._fd_to_key
+        waiting: dict[int, int] = {}
+        for fd, events in self._edge.items():
+            key = keys.get(fd)
+            if key is None:  # set_ready(strict=False) before register(): keep it
+                waiting[fd] = events
+                continue
+            events &= key.events
+            if events:
+                entry = ready.get(fd)
+                ready[fd] = (key, events | entry[1]) if entry is not None else (key, events)
+        self._edge = waiting
+        return list(ready.values())
+
+    def _collect(self) -> _Ready:
+        """Everything ready on the virtual side (holding the lock)."""
+        return self._take_ready() if self._edge else list(self._ready.values())
+
+    def _merge(self, ready: _Ready, real: _Ready) -> _Ready:
+        """Both sides' events, one entry per key."""
+        if not real:
+            return ready
+        if not ready:
+            return real
+        if self._edge_real:  # set_ready() on a real object: it may be in both lists
+            self._edge_real = False
+            index = {key.fd: i for i, (key, _) in enumerate(ready)}
+            for key, events in real:
+                i = index.get(key.fd)
+                if i is None:
                     ready.append((key, events))
+                else:
+                    ready[i] = (key, ready[i][1] | events)
+            return ready
+        ready.extend(real)
         return ready
 
-    def _stall_message(self) -> str:
-        lines = [
-            f"{self!r}: {self.stall_limit + 1} consecutive select() calls found nothing "
-            "ready, and nothing registered here can become ready by itself.",
-        ]
-        keys = list(self._keys.values())
-        if not keys:
-            lines.append("Nothing is registered.")
+    def _nothing_ready(self, timeout: float | None) -> _Ready:
+        """What an empty select() with nothing to wait for returns (holding the lock)."""
+        if (timeout is None or timeout > 0) and descriptors._others_alive():
+            wait = _POLL_INTERVAL if timeout is None else min(timeout, _POLL_INTERVAL)
+            start = time.monotonic()
+            descriptors._wait(wait)
+            if self._map is None:
+                raise RuntimeError(f"{self!r} was closed during select()")
+            ready = self._collect()
+            if ready:
+                self._idle = 0
+                return ready
+            if time.monotonic() - start < wait:
+                return []  # woken by a change elsewhere: another thread is working
+        self._idle += 1
+        if self._idle > self.stall_limit:
+            calls, self._idle = self._idle, 0
+            raise Stalled(self._stall_message(calls), selector=self)
+        return []
+
+    def _select_sliced(self, inner: selectors.BaseSelector, timeout: float | None) -> _Ready:
+        """Wait on the wrapped selector while another thread may change virtual objects."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = _POLL_INTERVAL
+            if deadline is not None:
+                step = max(0.0, min(step, deadline - time.monotonic()))
+            real = inner.select(step)
+            with _LOCK:
+                self._check_open()
+                ready = self._collect()
+            if ready or real or (deadline is not None and time.monotonic() >= deadline):
+                return self._merge(ready, real)
+
+    def _stall_message(self, calls: int) -> str:
+        lines = [f"{self!r}: {calls} select() calls in a row found nothing ready "
+                 f"(stall_limit={self.stall_limit}), so the code under test would wait forever."]
+        keys = list(self._fd_to_key.values())
+        if keys:
+            lines.append("Registered:")
+        else:
+            lines.append("Nothing is registered: no select() can ever report an event.")
         for key in keys[:20]:
-            lines.append(f"  {key.fileobj!r} (FD {key.fd}) waits for {_event_names(key.events)}")
+            lines.append(f"  {key.fileobj!r} ({_fd_text(key.fd)}) waits for "
+                         f"{_event_names(key.events)}: {self._how_ready(key)}")
         if len(keys) > 20:
             lines.append(f"  ... and {len(keys) - 20} more")
-        lines.append(
-            "Feed data to a socket, make a Mock ready with set_read_ready()/set_write_ready(), "
-            "or raise stall_limit if the code polls on purpose."
-        )
+        lines.append("Feed an in-memory socket (sendall() from its peer, feed(), feed_eof()), "
+                     "make a mock ready with set_read_ready()/set_write_ready(), or raise "
+                     "stall_limit if the code polls on purpose.")
         return "\n".join(lines)
+
+    def _how_ready(self, key: SelectorKey) -> str:
+        if not isinstance(key.fd, FileDescriptor):
+            return ("a real file object, which a TestSelector without a wrapped selector "
+                    "never polls (use TestSelector(selectors.DefaultSelector()))")
+        if getattr(key.fd, "source", None) is not None:
+            return "in memory, ready when its state allows (data, EOF, room to send, a connection)"
+        wanted = [f"set_{name}_ready()" for bit, name in ((EVENT_READ, "read"),
+                                                         (EVENT_WRITE, "write"))
+                  if key.events & bit]
+        return f"a mock, ready only when told with {' / '.join(wanted)}"
 
 
 class MockSelector(TestSelector):
     """A selector whose ``select()`` calls return scripted events (mockselector 0.2).
 
-    ``events`` is the script, one entry per ``select()`` call.  An entry is a
-    registered file object (reported with ``EVENT_READ``), a
-    ``(fileobj, events)`` pair, or an iterable of those (simultaneous events;
-    an empty one is a timeout).  When the script is exhausted, ``select()``
-    raises :class:`MockSelector.EndException`; ``with selector:`` swallows it
-    (its own only), so a never-ending server loop ends cleanly.
+    ``events`` is the script, one entry per ``select()`` call (timeouts are
+    ignored).  An entry is a registered file object (reported with
+    ``EVENT_READ``), a ``(fileobj, events)`` pair (a tuple whose second item
+    is an event mask), or an iterable of those: simultaneous events, one
+    result per object; an empty one is a timeout.  When the script is
+    exhausted, ``select()`` raises :class:`MockSelector.EndException`;
+    ``with selector:`` swallows it (its own only), so a never-ending server
+    loop ends cleanly.
 
-    An entry naming an object that is not registered is a :class:`KeyError`;
-    one reporting an event the object is not registered for is a
-    :class:`ValueError`.
+    Registration follows the selector contract, as for :class:`TestSelector`.
+    An entry naming an object that is not registered at that step is a
+    :class:`KeyError`; one reporting an event the object is not registered
+    for is a :class:`ValueError`: the message names the step.
 
     Example::
 
+        >>> import selectors
         >>> from mockselector import MockSelector, MockSocket
         >>> client = MockSocket([b"hello"])
-        >>> with MockSelector([client, []]) as sel:
-        ...     _ = sel.register(client, 1)
+        >>> with MockSelector([client, [], (client, selectors.EVENT_WRITE)]) as sel:
+        ...     _ = sel.register(client, selectors.EVENT_READ | selectors.EVENT_WRITE)
         ...     while True:
-        ...         for key, events in sel.select():
-        ...             print(key.fileobj.recv(1024))
-        b'hello'
+        ...         print([events for key, events in sel.select()])
+        [1]
+        []
+        [2]
     """
 
+    # A scripted selector ignores what in-memory sockets report.
+    _tracks_readiness = False
+
     class EndException(Stalled):
-        """Raised by ``select()`` when the script is exhausted; ``args[0]`` is the selector."""
+        """Raised by ``select()`` when the script is exhausted; ``args[0]`` is the selector.
+
+        Example::
+
+            >>> from mockselector import MockSelector
+            >>> sel = MockSelector([])
+            >>> sel.select()
+            Traceback (most recent call last):
+            ...
+            mockselector.selector.MockSelector.EndException: the script of <MockSelector 0 registered, 0 select() calls played> is exhausted
+        """  # noqa: E501
 
         def __init__(self, selector: MockSelector) -> None:
             BaseException.__init__(self, selector)
@@ -458,54 +712,72 @@ class MockSelector(TestSelector):
         def __str__(self) -> str:
             return f"the script of {self.selector!r} is exhausted"
 
-    def __init__(self, events: Optional[Iterable[Any]] = None) -> None:
+    def __init__(self, events: Iterable[Any] | None = None) -> None:
         super().__init__()
         self._script = iter(events if events is not None else ())
         self._step = 0
-        self._lock = threading.Lock()
+        self._script_lock = threading.Lock()
 
-    def select(self, timeout: Optional[float] = None) -> list[tuple[SelectorKey, int]]:
-        self._check_open()
-        with self._lock:
+    def select(self, timeout: float | None = None) -> _Ready:
+        """Return the next entry of the script as ``(key, events)`` pairs.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import MockSelector, SocketMock
+            >>> sock = SocketMock()
+            >>> sel = MockSelector([sock])
+            >>> _ = sel.register(sock, selectors.EVENT_READ, "data")
+            >>> [(key.data, events) for key, events in sel.select(timeout=1)]
+            [('data', 1)]
+        """
+        with self._script_lock:
+            self._check_open()
             try:
                 entry = next(self._script)
             except StopIteration:
                 raise MockSelector.EndException(self) from None
             self._step += 1
             step = self._step
-        return [self._scripted(item, step) for item in self._entries(entry)]
+        items = (entry,) if self._is_single(entry) else entry
+        ready: dict[int, tuple[SelectorKey, int]] = {}
+        for item in items:
+            fileobj, events = item if self._is_pair(item) else (item, EVENT_READ)
+            key = self._scripted_key(fileobj, events, step)
+            entry_before = ready.get(key.fd)
+            ready[key.fd] = (key, events | entry_before[1]) if entry_before else (key, events)
+        return list(ready.values())
 
-    def _entries(self, entry: Any) -> list[tuple[Any, int]]:
-        if self._is_pair(entry):
-            return [entry]
-        if self._own_key_quiet(entry) is not None or not isinstance(entry, Iterable):
-            return [(entry, EVENT_READ)]
-        return [item if self._is_pair(item) else (item, EVENT_READ) for item in entry]
+    def __repr__(self) -> str:
+        if self._map is None:
+            return "<MockSelector closed>"
+        return (f"<MockSelector {len(self._fd_to_key)} registered, "
+                f"{self._step} select() calls played>")
 
     @staticmethod
     def _is_pair(entry: Any) -> bool:
-        return (
-            isinstance(entry, tuple) and len(entry) == 2
-            and isinstance(entry[1], int) and not isinstance(entry[1], FileDescriptor)
-        )
+        return (isinstance(entry, tuple) and len(entry) == 2
+                and isinstance(entry[1], int) and not isinstance(entry[1], FileDescriptor))
 
-    def _own_key_quiet(self, fileobj: Any) -> Optional[SelectorKey]:
+    @classmethod
+    def _is_single(cls, entry: Any) -> bool:
+        """Whether a script entry is one event rather than a group of them."""
+        return (cls._is_pair(entry) or not isinstance(entry, Iterable)
+                or isinstance(entry, (str, bytes, bytearray)) or hasattr(entry, "fileno"))
+
+    def _scripted_key(self, fileobj: Any, events: int, step: int) -> SelectorKey:
         try:
-            return self._own_key(fileobj)
-        except (KeyError, TypeError):
-            return None
-
-    def _scripted(self, item: tuple[Any, int], step: int) -> tuple[SelectorKey, int]:
-        fileobj, events = item
-        key = self._own_key_quiet(fileobj)
+            key = self._fd_to_key.get(self._lookup(fileobj))
+        except (ValueError, TypeError):
+            key = None
         if key is None:
             raise KeyError(
                 f"step {step} of the script of {self!r} reports {fileobj!r}, which is not "
                 "registered: register it before that step, or fix the script"
             )
-        if not events or events & ~key.events:
+        if not isinstance(events, int) or not events or events & ~key.events:
             raise ValueError(
                 f"step {step} of the script of {self!r} reports {_event_names(events)} for "
                 f"{fileobj!r}, which is registered for {_event_names(key.events)}"
             )
-        return key, events
+        return key
