@@ -54,3 +54,10 @@ else:
     __all__ += ["SSLSocketMock"]
 
 __version__ = "1.0.0.dev0"
+
+# Public names say where users import them from (in reprs, tracebacks, docs).
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith("mockselector."):
+        _obj.__module__ = __name__
+del _name, _obj
