@@ -83,6 +83,16 @@ def _check_events(fileobj: Any, events: int) -> None:
         )
 
 
+def _slot(fd: int) -> int:
+    """The key of ``fd`` in a selector's tables: a plain ``int`` either way.
+
+    A virtual descriptor ``n`` has the slot ``~n`` (negative), a real one its
+    own number, so the two never collide, and the tables hash plain ints (a
+    :class:`FileDescriptor`'s own hash runs Python code, on the hot path).
+    """
+    return ~fd if isinstance(fd, FileDescriptor) else fd
+
+
 def _real_fd(fileobj: Any) -> int:
     """The descriptor of a real file object, as ``selectors`` computes it."""
     if isinstance(fileobj, int):
@@ -113,14 +123,14 @@ class _SelectorMapping(Mapping[Any, SelectorKey]):
 
     def __getitem__(self, fileobj: Any) -> SelectorKey:
         selector = self._selector
-        key = selector._fd_to_key.get(selector._lookup(fileobj))
+        key = selector._fd_to_key.get(_slot(selector._lookup(fileobj)))
         if key is None:
             raise KeyError(f"{fileobj!r} is not registered")
         return key
 
     def __iter__(self) -> Iterator[Any]:
         with _LOCK:  # a snapshot: other threads may register meanwhile
-            return iter(list(self._selector._fd_to_key))
+            return iter([key.fd for key in self._selector._fd_to_key.values()])
 
 
 class TestSelector(selectors.BaseSelector):
@@ -189,15 +199,14 @@ class TestSelector(selectors.BaseSelector):
         self._selector = selector
         #: Empty ``select()`` calls in a row allowed before :class:`Stalled`.
         self.stall_limit = stall_limit
-        # Every key, by descriptor: a FileDescriptor for a virtual object, an
-        # int for a real one (the two never compare equal as dict keys).
+        # Every key, by the slot of its descriptor (see _slot()).
         # Keys of real objects registered with the wrapped selector are a
         # copy of what it returned; there are _nreal of them.
         self._fd_to_key: dict[int, SelectorKey] = {}
         self._nreal = 0
-        # The level-triggered events ready now, as select() returns them.
+        # The level-triggered events ready now, as select() returns them, by slot.
         self._ready: dict[int, tuple[SelectorKey, int]] = {}
-        # One-shot events from set_ready(), for the next select().
+        # One-shot events from set_ready(), for the next select(), by slot.
         self._edge: dict[int, int] = {}
         # Whether _edge holds an event for an object of the wrapped selector.
         self._edge_real = False
@@ -238,23 +247,24 @@ class TestSelector(selectors.BaseSelector):
         """
         _check_events(fileobj, events)
         fd = self._lookup(fileobj)
+        slot = _slot(fd)
         with _LOCK:
             self._check_open()
-            if fd in self._fd_to_key:
+            if slot in self._fd_to_key:
                 raise KeyError(f"{fileobj!r} ({_fd_text(fd)}) is already registered")
             inner = self._selector
             if inner is not None and not isinstance(fd, FileDescriptor):
                 key = inner.register(fileobj, events, data)
-                self._fd_to_key[fd] = (key if isinstance(key, SelectorKey)
+                self._fd_to_key[slot] = (key if isinstance(key, SelectorKey)
                                        else SelectorKey(fileobj, fd, events, data))
                 self._nreal += 1
                 return key
             key = SelectorKey(fileobj, fd, events, data)
-            self._fd_to_key[fd] = key
+            self._fd_to_key[slot] = key
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
                 self._update(fd, source._watch(self))
-                if fd in self._ready:
+                if slot in self._ready:
                     descriptors._wake()
         return key
 
@@ -271,18 +281,19 @@ class TestSelector(selectors.BaseSelector):
             (True, 0)
         """
         fd = self._lookup(fileobj)
+        slot = _slot(fd)
         with _LOCK:
             self._check_open()
-            key = self._fd_to_key.pop(fd, None)
+            key = self._fd_to_key.pop(slot, None)
             if key is None:
                 raise KeyError(f"{fileobj!r} is not registered")
-            self._edge.pop(fd, None)
+            self._edge.pop(slot, None)
             inner = self._selector
             if inner is not None and not isinstance(fd, FileDescriptor):
                 self._nreal -= 1
                 inner.unregister(fileobj)
                 return key
-            self._ready.pop(fd, None)
+            self._ready.pop(slot, None)
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
                 source._unwatch(self)
@@ -305,25 +316,26 @@ class TestSelector(selectors.BaseSelector):
             (2, 'new')
         """
         fd = self._lookup(fileobj)
+        slot = _slot(fd)
         with _LOCK:
             self._check_open()
-            key = self._fd_to_key.get(fd)
+            key = self._fd_to_key.get(slot)
             if key is None:
                 raise KeyError(f"{fileobj!r} is not registered")
             if events != key.events:
                 _check_events(fileobj, events)
             inner = self._selector
             if inner is not None and not isinstance(fd, FileDescriptor):
-                del self._fd_to_key[fd]
+                del self._fd_to_key[slot]
                 self._nreal -= 1
-                self._edge.pop(fd, None)
+                self._edge.pop(slot, None)
                 changed = inner.modify(fileobj, events, data)
-                self._fd_to_key[fd] = (changed if isinstance(changed, SelectorKey)
+                self._fd_to_key[slot] = (changed if isinstance(changed, SelectorKey)
                                        else key._replace(events=events, data=data))
                 self._nreal += 1
                 return changed
             key = key._replace(events=events, data=data)
-            self._fd_to_key[fd] = key
+            self._fd_to_key[slot] = key
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
                 self._update(fd, source._events)
@@ -387,8 +399,8 @@ class TestSelector(selectors.BaseSelector):
             if self._map is None:
                 return
             if self._tracks_readiness:
-                for fd in self._fd_to_key:
-                    source = getattr(fd, "source", None)
+                for key in self._fd_to_key.values():
+                    source = getattr(key.fd, "source", None)
                     if source is not None:
                         source._unwatch(self)
             self._fd_to_key.clear()
@@ -509,13 +521,14 @@ class TestSelector(selectors.BaseSelector):
             return
         with _LOCK:
             self._check_open()
-            registered = fd in self._fd_to_key
+            slot = _slot(fd)
+            registered = slot in self._fd_to_key
             if strict and not registered:
                 raise KeyError(
                     f"{fileobj!r} ({_fd_text(fd)}) is not registered with {self!r}: "
                     "register it before making it ready"
                 )
-            self._edge[fd] = self._edge.get(fd, 0) | events
+            self._edge[slot] = self._edge.get(slot, 0) | events
             if self._selector is not None and not isinstance(fd, FileDescriptor):
                 self._edge_real = True
             descriptors._wake()
@@ -545,29 +558,30 @@ class TestSelector(selectors.BaseSelector):
 
     def _update(self, fd: int, events: int) -> None:
         """Record the readiness an in-memory object reports (holding the lock)."""
-        key = self._fd_to_key.get(fd)
+        slot = ~fd  # _slot() of a virtual descriptor, inlined: this is the hot path
+        key = self._fd_to_key.get(slot)
         if key is None or key.fd is not fd:  # another object with an equal number
             return
         events &= key.events
         if events:
-            self._ready[fd] = (key, events)
+            self._ready[slot] = (key, events)
         else:
-            self._ready.pop(fd, None)
+            self._ready.pop(slot, None)
 
     def _take_ready(self) -> _Ready:
         """The level and one-shot events, one entry per key; clears the one-shot ones."""
         ready = dict(self._ready)
         keys = self._fd_to_key
         waiting: dict[int, int] = {}
-        for fd, events in self._edge.items():
-            key = keys.get(fd)
+        for slot, events in self._edge.items():
+            key = keys.get(slot)
             if key is None:  # set_ready(strict=False) before register(): keep it
-                waiting[fd] = events
+                waiting[slot] = events
                 continue
             events &= key.events
             if events:
-                entry = ready.get(fd)
-                ready[fd] = (key, events | entry[1]) if entry is not None else (key, events)
+                entry = ready.get(slot)
+                ready[slot] = (key, events | entry[1]) if entry is not None else (key, events)
         self._edge = waiting
         return list(ready.values())
 
@@ -767,7 +781,7 @@ class MockSelector(TestSelector):
 
     def _scripted_key(self, fileobj: Any, events: int, step: int) -> SelectorKey:
         try:
-            key = self._fd_to_key.get(self._lookup(fileobj))
+            key = self._fd_to_key.get(_slot(self._lookup(fileobj)))
         except (ValueError, TypeError):
             key = None
         if key is None:
