@@ -1,0 +1,623 @@
+"""The five workloads: each runs the kernel's variant and ours in one process, interleaved."""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import gc
+import os
+import resource
+import selectors
+import socket
+import sys
+import time
+import tracemalloc
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from selectors import EVENT_READ
+from typing import Any, Callable
+
+from harness import (
+    OURS,
+    REAL,
+    Row,
+    Stopwatch,
+    Target,
+    Trial,
+    gc_paused,
+    interleave,
+    median,
+    medians,
+)
+from predecessors import PRED_02, PRED_ASYNCTEST, Predecessors
+
+import mockselector
+from mockselector import ListenSocket, MockSocket, TestSelector
+
+MSG_SIZE = 64
+MSG = bytes(range(MSG_SIZE))
+_Pair = Callable[[], tuple[Any, Any]]
+_NA_AIO = "n/a (not available)"
+
+
+@dataclass
+class Config:
+    """Sizes and repetitions of a run (``--quick`` shrinks them)."""
+
+    quick: bool
+    trials: int
+    echo_ns: tuple[int, ...]
+    echo_rounds: int
+    aio_conns: int
+    aio_msgs: int
+    pair_batch: int
+    send_count: int
+    select_ks: tuple[int, ...]
+    select_calls: int
+    select_trials: int
+    scale_cap: int
+    scale_seconds: float
+    pred: Predecessors | None = None
+
+    @classmethod
+    def make(cls, quick: bool, pred: Predecessors | None = None,
+             scale_cap: int | None = None) -> Config:
+        if quick:
+            return cls(True, 2, (100, 1_000), 5, 5, 20, 500, 2_000, (10, 1_000, 10_000), 1_000,
+                       3, scale_cap or 100_000, 10.0, pred)
+        return cls(False, 7, (100, 1_000, 10_000), 10, 10, 100, 2_000, 10_000,
+                   (10, 100, 1_000, 10_000, 100_000), 5_000, 15, scale_cap or 250_000, 60.0,
+                   pred)
+
+
+# -- the environment -----------------------------------------------------------------
+
+
+def nofile_limit() -> int:
+    """RLIMIT_NOFILE, after raising the soft limit to the hard one where allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return int(soft)
+
+
+def open_fds() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 32
+
+
+def fd_room() -> int:
+    """How many more descriptors this process may open, with a margin."""
+    return nofile_limit() - open_fds() - 64
+
+
+def _meminfo(field: str) -> int | None:
+    """A field of ``/proc/meminfo`` in bytes (Linux), else ``None``."""
+    try:
+        with open("/proc/meminfo") as lines:
+            for line in lines:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _rss() -> int:
+    """The resident set size of this process in bytes."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        scale = 1 if sys.platform == "darwin" else 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def _real_pair() -> tuple[socket.socket, socket.socket]:
+    return socket.socketpair()
+
+
+def _ours_pair() -> tuple[Any, Any]:
+    return mockselector.socketpair()
+
+
+def _close_all(pairs: list[Any]) -> None:
+    for pair in pairs:
+        for sock in pair:
+            sock.close()
+
+
+def _value(meds: Mapping[str, Mapping[str, float]], variant: str, metric: str) -> float | None:
+    return meds.get(variant, {}).get(metric)
+
+
+def _others(meds: Mapping[str, Mapping[str, float]], metric: str) -> dict[str, Any]:
+    return {name: meds[name][metric] for name in (PRED_02, PRED_ASYNCTEST)
+            if name in meds and metric in meds[name]}
+
+
+def _samples(raw: Mapping[str, Mapping[str, list[float]]], metric: str) -> dict[str, list[float]]:
+    return {variant: list(metrics[metric]) for variant, metrics in raw.items() if metric in metrics}
+
+
+# -- 1. sync selectors echo ----------------------------------------------------------
+
+
+def echo_trial(make_pair: _Pair, make_selector: Callable[[], selectors.BaseSelector], n: int,
+               rounds: int, profiler: cProfile.Profile | None = None) -> dict[str, float]:
+    """N connections served by one selector loop, ``rounds`` echo messages each.
+
+    Timed: setup (pair + setblocking + register), the server loop (select, then
+    recv + send per ready connection), teardown (unregister + close both ends).
+    The clients' send and recv are not timed.  A ``profiler`` runs during the server loop.
+    """
+    sel = make_selector()
+    pairs = []
+    start = time.perf_counter()
+    for _ in range(n):
+        client, server = make_pair()
+        server.setblocking(False)
+        sel.register(server, EVENT_READ)
+        pairs.append((client, server))
+    setup = time.perf_counter() - start
+    watch, events = Stopwatch(), 0
+    for _ in range(rounds):
+        for client, _server in pairs:
+            client.send(MSG)
+        if profiler is not None:
+            profiler.enable()
+        with watch:
+            handled = 0
+            while handled < n:
+                for key, _mask in sel.select():
+                    sock: Any = key.fileobj
+                    sock.send(sock.recv(4096))
+                    handled += 1
+        if profiler is not None:
+            profiler.disable()
+        events += handled
+        for client, _server in pairs:
+            got = client.recv(4096)
+            if got != MSG:
+                raise AssertionError(f"{type(client).__name__} echo: got {len(got)} bytes "
+                                     f"{got[:16]!r}..., expected {MSG_SIZE}")
+    start = time.perf_counter()
+    for client, server in pairs:
+        sel.unregister(server)
+        server.close()
+        client.close()
+    teardown = time.perf_counter() - start
+    sel.close()
+    return {"event": watch.total / events * 1e6, "setup": setup / n * 1e6,
+            "teardown": teardown / n * 1e6}
+
+
+def echo_trial_02(mod: Any, n: int, rounds: int) -> dict[str, float]:
+    """The 0.2.3 equivalent: scripted MockSockets and a MockSelector scripted to match."""
+    start = time.perf_counter()
+    socks = []
+    for _ in range(n):
+        sock = mod.MockSocket([MSG] * rounds)
+        socks.append(sock)
+    sel = mod.MockSelector([socks] * rounds)
+    for sock in socks:
+        sock.setblocking(False)
+        sel.register(sock, EVENT_READ)
+    setup = time.perf_counter() - start
+    watch, events = Stopwatch(), 0
+    for _ in range(rounds):
+        with watch:
+            for key, _mask in sel.select():
+                scripted: Any = key.fileobj
+                scripted.send(scripted.recv(4096))
+                events += 1
+    start = time.perf_counter()
+    for sock in socks:
+        sel.unregister(sock)
+        sock.close()
+    teardown = time.perf_counter() - start
+    return {"event": watch.total / events * 1e6, "setup": setup / n * 1e6,
+            "teardown": teardown / n * 1e6}
+
+
+def sync_echo(cfg: Config) -> list[Row]:
+    rows: list[Row] = []
+    for n in cfg.echo_ns:
+        variants: dict[str, Trial] = {
+            OURS: partial(echo_trial, _ours_pair, TestSelector, n, cfg.echo_rounds)}
+        real_na: str | None = None
+        if 2 * n <= fd_room():
+            variants[REAL] = partial(echo_trial, _real_pair, selectors.DefaultSelector, n,
+                                     cfg.echo_rounds)
+        else:
+            real_na = f"n/a (fd limit {nofile_limit():,})"
+        if cfg.pred is not None and cfg.pred.mockselector02 is not None:
+            variants[PRED_02] = partial(echo_trial_02, cfg.pred.mockselector02, n,
+                                        cfg.echo_rounds)
+        raw = interleave(variants, cfg.trials)
+        meds = {name: medians(metrics) for name, metrics in raw.items()}
+        for metric, label, target in (
+            ("event", f"sync echo N={n:,} x{cfg.echo_rounds}: per event (recv+send)",
+             Target("ratio_le", 0.5, "<= 0.5x real") if n == 1_000 else None),
+            ("setup", f"sync echo N={n:,}: setup per connection", None),
+            ("teardown", f"sync echo N={n:,}: teardown per connection", None),
+        ):
+            rows.append(Row(label, "us", real_na or _value(meds, REAL, metric),
+                            _value(meds, OURS, metric), target, _others(meds, metric),
+                            _samples(raw, metric)))
+    return rows
+
+
+# -- 2. asyncio streams echo ---------------------------------------------------------
+
+
+async def _echo_handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while True:
+            data = await reader.readexactly(MSG_SIZE)
+            writer.write(data)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+async def _echo_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                       messages: int) -> None:
+    for _ in range(messages):
+        writer.write(MSG)
+        await writer.drain()
+        if await reader.readexactly(MSG_SIZE) != MSG:
+            raise AssertionError("echo corrupted the message")
+
+
+async def _aio_main(ours: bool, conns: int, messages: int) -> dict[str, float]:
+    if ours:
+        listener = ListenSocket(address=("127.0.0.1", 8080))
+        server = await asyncio.start_server(_echo_handler, sock=listener)
+
+        async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+            return await asyncio.open_connection(sock=listener.new_connection())
+    else:
+        server = await asyncio.start_server(_echo_handler, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+
+        async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+            return await asyncio.open_connection("127.0.0.1", port)
+
+    start = time.perf_counter()
+    streams = [await connect() for _ in range(conns)]
+    connect_time = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(_echo_client(reader, writer, messages) for reader, writer in streams))
+    echo_time = time.perf_counter() - start
+    for _reader, writer in streams:
+        writer.close()
+    await asyncio.wait_for(asyncio.gather(*(w.wait_closed() for _r, w in streams)), 10)
+    server.close()
+    await asyncio.wait_for(server.wait_closed(), 10)
+    return {"message": echo_time / (conns * messages) * 1e6,
+            "connect": connect_time / conns * 1e6}
+
+
+def aio_trial(ours: bool, conns: int, messages: int) -> dict[str, float]:
+    """``conns`` concurrent stream clients, each doing ``messages`` echo round trips."""
+    loop = mockselector.new_event_loop() if ours else asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(_aio_main(ours, conns, messages))
+    finally:
+        loop.close()
+
+
+def aio_available() -> bool:
+    return hasattr(mockselector, "new_event_loop")
+
+
+def asyncio_echo(cfg: Config) -> list[Row]:
+    variants: dict[str, Trial] = {
+        REAL: partial(aio_trial, False, cfg.aio_conns, cfg.aio_msgs)}
+    available = aio_available()
+    if available:
+        variants[OURS] = partial(aio_trial, True, cfg.aio_conns, cfg.aio_msgs)
+    raw = interleave(variants, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows = []
+    for metric, label, target in (
+        ("message", f"asyncio streams echo {cfg.aio_conns}x{cfg.aio_msgs}: per message",
+         Target("ratio_le", 0.7, "<= 0.7x real")),
+        ("connect", "asyncio open_connection: per connection", None),
+    ):
+        ours = _value(meds, OURS, metric) if available else _NA_AIO
+        rows.append(Row(label, "us", _value(meds, REAL, metric), ours, target,
+                        samples=_samples(raw, metric)))
+    return rows
+
+
+# -- 3. object cost ------------------------------------------------------------------
+
+
+def pair_trial(make_pair: _Pair, batch: int) -> dict[str, float]:
+    """us to create one connected pair (``batch`` of them, then closed untimed)."""
+    start = time.perf_counter()
+    pairs = [make_pair() for _ in range(batch)]
+    elapsed = time.perf_counter() - start
+    _close_all(pairs)
+    return {"pair": elapsed / batch * 1e6}
+
+
+def idle_bytes(make_pair: _Pair, batch: int, kernel: bool = False) -> tuple[float, float]:
+    """Bytes per idle socket: Python heap (tracemalloc), and kernel slab growth if ``kernel``."""
+    store: list[Any] = [None] * (2 * batch)
+    gc.collect()
+    slab_before = _meminfo("Slab") if kernel else None
+    tracemalloc.start()
+    try:
+        with gc_paused():
+            before = tracemalloc.get_traced_memory()[0]
+            for index in range(batch):
+                store[2 * index], store[2 * index + 1] = make_pair()
+            heap = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    slab_after = _meminfo("Slab") if kernel else None
+    slab = slab_after - slab_before if slab_before is not None and slab_after is not None else 0
+    for sock in store:
+        sock.close()
+    return heap / (2 * batch), max(slab, 0) / (2 * batch)
+
+
+def send_bytes(make_pair: _Pair, sends: int, copies_data: bool) -> float:
+    """Bytes each ``send`` of a 64-byte message leaves behind once the peer has read it.
+
+    The message objects exist before the measurement; a double that keeps a copy
+    of the data (ours: ``sock.sent``) has that copy subtracted, so what remains is
+    bookkeeping.
+    """
+    sender, receiver = make_pair()
+    messages = [bytes(MSG) for _ in range(sends)]
+    for _ in range(8):  # warm up lazily created state
+        sender.send(MSG)
+        if receiver is not None:
+            receiver.recv(4096)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        with gc_paused():
+            before = tracemalloc.get_traced_memory()[0]
+            for message in messages:
+                sender.send(message)
+                if receiver is not None:
+                    receiver.recv(4096)
+            grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    sender.close()
+    if receiver is not None:
+        receiver.close()
+    return grown / sends - (MSG_SIZE if copies_data else 0)
+
+
+def _one_end(make: _Pair) -> tuple[Any, Any]:
+    """One socket double of ``make``'s two, and no peer."""
+    return make()[0], None
+
+
+def _pred_pairs(pred: Predecessors | None) -> dict[str, _Pair]:
+    """Two unconnected socket doubles: the nearest the predecessors have to a pair."""
+    pairs: dict[str, _Pair] = {}
+    if pred is not None and pred.mockselector02 is not None:
+        mod = pred.mockselector02
+        pairs[PRED_02] = lambda: (mod.MockSocket(), mod.MockSocket())
+    if pred is not None and pred.asynctest is not None:
+        at = pred.asynctest
+        pairs[PRED_ASYNCTEST] = lambda: (at.SocketMock(), at.SocketMock())
+    return pairs
+
+
+def object_cost(cfg: Config) -> list[Row]:
+    preds = _pred_pairs(cfg.pred)
+    makers: dict[str, _Pair] = {REAL: _real_pair, OURS: _ours_pair, **preds}
+    batch = min(cfg.pair_batch, fd_room() // 2)
+    variants: dict[str, Trial] = {
+        name: partial(pair_trial, make, batch) for name, make in makers.items()}
+    raw = interleave(variants, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows = [Row("create a connected pair", "us", meds[REAL]["pair"], meds[OURS]["pair"],
+                Target("ours_le", 5.0, "<= 5 us"), _others(meds, "pair"), _samples(raw, "pair"),
+                note="predecessors: two unconnected socket doubles")]
+
+    idle: dict[str, list[float]] = {name: [] for name in makers}
+    kernel: list[float] = []
+    sent: dict[str, list[float]] = {name: [] for name in makers}
+    trials = max(3, cfg.trials // 2)
+    for _ in range(trials):
+        for name, make in makers.items():
+            heap, slab = idle_bytes(make, batch, kernel=name == REAL)
+            idle[name].append(heap + slab)
+            if name == REAL:
+                kernel.append(slab)
+            if name in (REAL, OURS):
+                sent[name].append(send_bytes(make, cfg.send_count, copies_data=name == OURS))
+            else:
+                sent[name].append(send_bytes(partial(_one_end, make), cfg.send_count,
+                                             copies_data=False))
+    idle_med = {name: median(values) for name, values in idle.items()}
+    sent_med = {name: median(values) for name, values in sent.items()}
+    rows.append(Row("bytes per idle socket", "B", idle_med[REAL], idle_med[OURS],
+                    Target("ours_le", 1024.0, "<= 1 KB"),
+                    {name: idle_med[name] for name in preds}, idle,
+                    note=f"real: {idle_med[REAL] - median(kernel):,.0f} B Python heap + "
+                    f"{median(kernel):,.0f} B kernel slab (/proc/meminfo); ours and "
+                    "predecessors: Python heap (tracemalloc)"))
+    rows.append(Row("bytes per 64-B send, beyond the data", "B", sent_med[REAL], sent_med[OURS],
+                    Target("ours_le", 100.0, "<= 100 B"),
+                    {name: sent_med[name] for name in preds}, sent,
+                    note="ours keeps a copy of the data (sock.sent), subtracted",
+                    show_ratio=False))
+    return rows
+
+
+# -- 4. select() with K registered, 1 ready --------------------------------------------
+
+
+def _select_calls(sel: Any, calls: int) -> dict[str, float]:
+    select = sel.select
+    start = time.perf_counter()
+    for _ in range(calls):
+        if len(select(0)) != 1:
+            raise AssertionError("select() did not report exactly the one ready socket")
+    return {"select": (time.perf_counter() - start) / calls * 1e6}
+
+
+def _select_02_calls(sel: Any, ready: Any, calls: int) -> dict[str, float]:
+    sel.iter_event = iter([ready] * calls)  # refill the 0.2.3 script, untimed
+    return _select_calls(sel, calls)
+
+
+def select_scaling(cfg: Config) -> list[Row]:
+    rows: list[Row] = []
+    base: dict[str, float] = {}
+    last: dict[str, tuple[int, float]] = {}
+    room = fd_room()
+    mod = cfg.pred.mockselector02 if cfg.pred is not None else None
+    for k in cfg.select_ks:
+        variants: dict[str, Trial] = {}
+        cleanup: list[Callable[[], None]] = []
+
+        ours_sel = TestSelector()
+        ours_socks = [MockSocket(eof=False) for _ in range(k)]
+        for sock in ours_socks:
+            ours_sel.register(sock, EVENT_READ)
+        ours_socks[k // 2].feed(b"x")
+        variants[OURS] = partial(_select_calls, ours_sel, cfg.select_calls)
+        cleanup.append(ours_sel.close)
+
+        real_na: str | None = None
+        if 2 * k <= room:
+            real_sel = selectors.DefaultSelector()
+            real_pairs = [socket.socketpair() for _ in range(k)]
+            for _client, server in real_pairs:
+                real_sel.register(server, EVENT_READ)
+            real_pairs[k // 2][0].send(b"x")
+            variants[REAL] = partial(_select_calls, real_sel, cfg.select_calls)
+            cleanup.append(real_sel.close)
+            cleanup.append(partial(_close_all, real_pairs))
+        else:
+            real_na = f"n/a ({2 * k:,} fds > limit {nofile_limit():,})"
+
+        if mod is not None:
+            listeners = [mod.ListenSocket() for _ in range(k)]
+            sel02 = mod.MockSelector([])
+            for listener in listeners:
+                sel02.register(listener, EVENT_READ)
+            variants[PRED_02] = partial(_select_02_calls, sel02, listeners[k // 2],
+                                        cfg.select_calls)
+
+        raw = interleave(variants, cfg.select_trials)
+        meds = {name: medians(metrics) for name, metrics in raw.items()}
+        for func in cleanup:
+            func()
+        del ours_socks
+        for name, metrics in meds.items():
+            base.setdefault(name, metrics["select"])
+            last[name] = (k, metrics["select"])
+        rows.append(Row(f"select(), K={k:,} registered, 1 ready", "us",
+                        real_na or _value(meds, REAL, "select"), _value(meds, OURS, "select"),
+                        None, _others(meds, "select"), _samples(raw, "select")))
+
+    def growth(name: str) -> Any:
+        if name not in last:
+            return None
+        k, value = last[name]
+        text = f"{value / base[name]:.2f}x (K={k:,})"
+        return value / base[name] if k == cfg.select_ks[-1] else text
+
+    first, final = cfg.select_ks[0], cfg.select_ks[-1]
+    rows.append(Row(f"select() growth, K={first:,} -> {final:,}", "x", growth(REAL), growth(OURS),
+                    Target("ours_le", 1.2, "<= 1.2x"),
+                    {name: growth(name) for name in (PRED_02,) if name in last},
+                    note="real: up to the largest K the fd limit allows"))
+    return rows
+
+
+# -- 5. scale ------------------------------------------------------------------------
+
+
+def real_capacity() -> tuple[float, str]:
+    """Simultaneous real socketpairs this process can hold: opened until EMFILE."""
+    limit = nofile_limit()
+    if limit > 400_000:
+        return float(limit // 2), f"RLIMIT_NOFILE {limit:,} / 2 (not opened)"
+    pairs = []
+    try:
+        while True:
+            pairs.append(socket.socketpair())
+    except OSError:
+        pass
+    finally:
+        _close_all(pairs)
+    return float(len(pairs)), f"opened until EMFILE; RLIMIT_NOFILE {limit:,} / 2"
+
+
+def ours_capacity(cap: int, seconds: float) -> dict[str, float]:
+    """Hold up to ``cap`` in-memory connections (accepted, each carrying a byte both ways).
+
+    Stops early past ``seconds`` or when the process grew by half the memory available.
+    """
+    available = _meminfo("MemAvailable") or 8 << 30
+    gc.collect()
+    rss_before = _rss()
+    listener = ListenSocket(address=("127.0.0.1", 8080))
+    conns: list[tuple[MockSocket, Any]] = []
+    start = time.perf_counter()
+    while len(conns) < cap:
+        for _ in range(min(10_000, cap - len(conns))):
+            client = listener.new_connection()
+            server, _address = listener.accept()
+            conns.append((client, server))
+        if time.perf_counter() - start > seconds or _rss() - rss_before > available // 2:
+            break
+    created = time.perf_counter() - start
+    for client, server in conns:
+        client.send(b"?")
+        server.send(server.recv(1))
+        if client.recv(1) != b"?":
+            raise AssertionError("a held connection lost its byte")
+    rss = _rss() - rss_before
+    held = len(conns)
+    _close_all(conns)
+    listener.close()
+    del conns
+    gc.collect()
+    per_conn = rss / held if held else 0.0
+    return {"held": float(held), "create_us": created / held * 1e6 if held else 0.0,
+            "bytes_per_conn": per_conn,
+            "projected": available * 0.8 / per_conn if per_conn else 0.0}
+
+
+def scale(cfg: Config) -> list[Row]:
+    real, how = real_capacity()
+    ours = ours_capacity(cfg.scale_cap, cfg.scale_seconds)
+    note = (f"real: {how}; ours: {ours['bytes_per_conn']:,.0f} B RSS per connection, "
+            f"{ours['create_us']:.1f} us each, ~{ours['projected']:,.0f} projected from "
+            f"MemAvailable (cap {cfg.scale_cap:,})")
+    return [Row("simultaneous connections held", "connections", real, ours["held"],
+                Target("ours_ge", 100_000.0, ">= 100,000"), samples={OURS: [ours["held"]]},
+                note=note)]
+
+
+WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
+    "echo": sync_echo,
+    "asyncio": asyncio_echo,
+    "objects": object_cost,
+    "select": select_scaling,
+    "scale": scale,
+}
