@@ -181,42 +181,69 @@ class _Source:
     """An object that reports the readiness of its virtual descriptor.
 
     The protocol between in-memory objects and the selectors that watch them:
-    the object sets itself as its descriptor's ``source``, keeps a list of
-    watchers in ``_watchers``, and calls :meth:`_changed` (holding ``_lock``)
-    whenever its readiness may have changed.  Each watcher's
-    ``_update(fd, events)`` then records the new state, so a selector keeps
-    only the ready descriptors and ``select()`` costs O(ready events).
+    the object sets itself as its descriptor's ``source``.  A selector that
+    registers it calls :meth:`_watch` with its table of ready events, the
+    object's slot in that table and its key; from then on the object keeps
+    that entry up to date itself, ``(key, events)`` while some registered
+    event is ready and absent otherwise, so ``select()`` costs O(ready
+    events) and a change costs no call into the selector.  The object calls
+    :meth:`_changed` (or :meth:`_set_events` when it knows its new
+    readiness), holding ``_lock``, whenever its state may have changed.
     """
 
     __slots__ = ()
 
     _fd: FileDescriptor
-    _watchers: Any  # () until a selector watches, then a list
+    # () until a selector watches, then a list of (ready table, slot, key).
+    _watchers: Any
+    # The readiness last reported; kept up to date only while watched.
     _events: int
 
     def _readiness(self) -> int:
         """The events (``EVENT_READ | EVENT_WRITE``) this object is ready for now."""
         raise NotImplementedError
 
-    def _watch(self, watcher: Any) -> int:
-        """Add a watcher; return the events ready now."""
+    def _watch(self, ready: dict[int, Any], slot: int, key: Any) -> None:
+        """Keep ``ready[slot]`` equal to ``(key, events ready & key.events)`` from now on."""
         if not self._watchers:
             self._watchers = []
-        self._watchers.append(watcher)
+        self._watchers.append((ready, slot, key))
         self._events = events = self._readiness()  # type: ignore[misc]  # a subclass slot
-        return events
+        _post(ready, slot, key, events)
 
-    def _unwatch(self, watcher: Any) -> None:
-        if watcher in self._watchers:
-            self._watchers.remove(watcher)
+    def _unwatch(self, ready: dict[int, Any]) -> None:
+        """Stop updating the table ``ready``; its entry is the caller's to remove."""
+        if self._watchers:
+            self._watchers = [watch for watch in self._watchers if watch[0] is not ready]
 
     def _changed(self) -> None:
-        if not self._watchers:
-            _wake()
-            return
-        events = self._readiness()
+        """Report a change of state: readiness is computed anew (holding ``_lock``)."""
+        if self._watchers:
+            self._set_events(self._readiness())
+        elif _waiters:
+            _condition.notify_all()
+
+    def _set_events(self, events: int) -> None:
+        """Report the readiness now, when the caller knows it (holding ``_lock``).
+
+        Only valid while watched (``_events`` is kept up to date only then).
+        """
         if events != self._events:
             self._events = events  # type: ignore[misc]  # a subclass slot
-            for watcher in self._watchers:
-                watcher._update(self._fd, events)
-            _wake()
+            for ready, slot, key in self._watchers:
+                mine = events & key.events
+                if mine:
+                    ready[slot] = (key, mine)
+                else:
+                    ready.pop(slot, None)
+            if _waiters:
+                _condition.notify_all()
+
+
+def _post(ready: dict[int, Any], slot: int, key: Any, events: int) -> None:
+    """Set the entry of ``key`` in a table of ready events."""
+    events &= key.events
+    if events:
+        ready[slot] = (key, events)
+    else:
+        ready.pop(slot, None)

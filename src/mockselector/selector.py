@@ -263,7 +263,7 @@ class TestSelector(selectors.BaseSelector):
             self._fd_to_key[slot] = key
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
-                self._update(fd, source._watch(self))
+                source._watch(self._ready, slot, key)
                 if slot in self._ready:
                     descriptors._wake()
         return key
@@ -296,7 +296,7 @@ class TestSelector(selectors.BaseSelector):
             self._ready.pop(slot, None)
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
-                source._unwatch(self)
+                source._unwatch(self._ready)
         return key
 
     def modify(self, fileobj: Any, events: int, data: Any = None) -> SelectorKey:
@@ -338,7 +338,8 @@ class TestSelector(selectors.BaseSelector):
             self._fd_to_key[slot] = key
             source = getattr(fd, "source", None) if self._tracks_readiness else None
             if source is not None:
-                self._update(fd, source._events)
+                source._unwatch(self._ready)
+                source._watch(self._ready, slot, key)
         return key
 
     def select(self, timeout: float | None = None) -> _Ready:
@@ -402,7 +403,7 @@ class TestSelector(selectors.BaseSelector):
                 for key in self._fd_to_key.values():
                     source = getattr(key.fd, "source", None)
                     if source is not None:
-                        source._unwatch(self)
+                        source._unwatch(self._ready)
             self._fd_to_key.clear()
             self._ready.clear()
             self._edge.clear()
@@ -555,18 +556,6 @@ class TestSelector(selectors.BaseSelector):
     def _check_open(self) -> None:
         if self._map is None:
             raise RuntimeError(f"{self!r} is closed")
-
-    def _update(self, fd: int, events: int) -> None:
-        """Record the readiness an in-memory object reports (holding the lock)."""
-        slot = ~fd  # _slot() of a virtual descriptor, inlined: this is the hot path
-        key = self._fd_to_key.get(slot)
-        if key is None or key.fd is not fd:  # another object with an equal number
-            return
-        events &= key.events
-        if events:
-            self._ready[slot] = (key, events)
-        else:
-            self._ready.pop(slot, None)
 
     def _take_ready(self) -> _Ready:
         """The level and one-shot events, one entry per key; clears the one-shot ones."""

@@ -1005,7 +1005,11 @@ class MockSocket(_Endpoint):
                     data = bytes(buf)
                     buf.clear()
                     if self._watchers:  # no longer readable (unwatched: nobody waits for it)
-                        self._changed()
+                        if self._eof or self._shut_rd or self._script is not None \
+                                or self._error is not None:
+                            self._changed()
+                        else:
+                            self._set_events(self._events & ~EVENT_READ)
                     if size >= self._capacity and self._peer is not None:
                         self._peer._changed()
                     return data
@@ -1182,8 +1186,11 @@ class MockSocket(_Endpoint):
                     sent += data
                     log.append(count << 2)
                     inbuf += data
-                    if not size:
-                        peer._changed()  # readable now: tell its selectors, wake its readers
+                    if not size:  # readable now: tell its selectors, wake its readers
+                        if peer._watchers:
+                            peer._set_events(peer._events | EVENT_READ)
+                        elif descriptors._waiters:
+                            peer._changed()
                     if size + count >= peer._capacity and self._watchers:
                         self._changed()  # no longer writable
                     return count
