@@ -24,8 +24,10 @@ from .descriptors import FileDescriptor, Stalled, fd, isfilemock
 from .mocks import FileMock, SocketMock
 from .selector import MockSelector, TestSelector
 from .sockets import ListenSocket, MockSocket, socketpair
+from .testcase import AsyncioTestCase
 
 __all__ = [
+    "AsyncioTestCase",
     "EventLoopPolicy",
     "FileDescriptor",
     "FileMock",
@@ -54,10 +56,3 @@ else:
     __all__ += ["SSLSocketMock"]
 
 __version__ = "1.0.0.dev0"
-
-# Public names say where users import them from (in reprs, tracebacks, docs).
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("mockselector."):
-        _obj.__module__ = __name__
-del _name, _obj

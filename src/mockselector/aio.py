@@ -1,20 +1,32 @@
-"""asyncio support: telling a selector event loop that a mock is ready.
+"""asyncio support: an event loop for tests, and telling a loop that a mock is ready.
 
-:func:`set_read_ready` and :func:`set_write_ready` play the part of the
-operating system for :class:`~mockselector.FileMock` and
-:class:`~mockselector.SocketMock` doubles: they make the loop run the reader or
-writer callback registered for the object, as a selector reporting the event
-would.
+- :class:`TestSelectorEventLoop` (made by :func:`new_event_loop`, or by
+  :class:`EventLoopPolicy`) is a stock selector event loop whose selector is a
+  :class:`~mockselector.TestSelector`: in-memory sockets work with everything
+  asyncio offers over stream sockets, real file objects keep working, a wait
+  that nothing could ever end raises :class:`~mockselector.Stalled`, and
+  time can be virtual.
+- :func:`set_read_ready` and :func:`set_write_ready` play the part of the
+  operating system for :class:`~mockselector.FileMock` and
+  :class:`~mockselector.SocketMock` doubles: they make the loop run the
+  reader or writer callback registered for the object, as a selector
+  reporting the event would.
+- :func:`assert_no_watchers` and :func:`check_no_watchers` fail a test that
+  leaves readers or writers registered: a socket or transport left open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures.thread
 import functools
 import selectors
+import socket
+import sys
 import threading
 import time
-from collections.abc import Mapping
+import weakref
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from .descriptors import FileDescriptor, Stalled, _virtual_fd, fd, isfilemock
@@ -39,19 +51,22 @@ def set_read_ready(fileobj: Any, loop: asyncio.AbstractEventLoop) -> None:
     descriptor, usually a :class:`~mockselector.SocketMock`.  The callback
     registered with ``loop.add_reader`` (or by ``loop.sock_recv``, a
     transport, ...) runs in a later iteration of the loop, like the callback of
-    a real event; nothing happens if no reader is registered by then.  The
-    event is reported once (edge-triggered).  It is safe to call from another
-    thread: the loop is woken up.
+    a real event.  The event is reported once (edge-triggered).  It is safe to
+    call from another thread: the loop is woken up.
 
-    With ``loop._selector = TestSelector(loop._selector)`` the event is handed
-    to :meth:`TestSelector.set_ready`, which reports it at the next
-    ``select()`` if ``fileobj`` is registered for reading then: a reader added
-    later in the same iteration (``sock_recv`` adds it only after ``recv``
-    raised :class:`BlockingIOError`) still receives it, and its callback runs
-    in the next iteration, as a real event's would.  With any other selector,
-    the reader is looked up at the start of the next iteration and its
-    callback runs in the iteration after; a reader added before that lookup
-    is found too.
+    **An event before its reader.**  On a loop whose selector is a
+    :class:`~mockselector.TestSelector` (a :class:`TestSelectorEventLoop`, or
+    ``loop._selector = TestSelector(loop._selector)``), the event is handed
+    to :meth:`TestSelector.set_ready <mockselector.TestSelector.set_ready>`
+    with ``strict=False``: for an object with no reader nor writer yet, it is
+    kept until one is added, in the same iteration (``sock_recv`` adds its
+    reader only after ``recv`` raised :class:`BlockingIOError`) or later, and
+    the callback then runs in the next iteration, as a real event's would.
+    An event the object is not registered for when it is reported (a read
+    event where only a writer was added) is dropped.  With any other
+    selector, the reader is looked up at the start of the next iteration and
+    its callback runs in the iteration after; an event for an object that has
+    no reader then is dropped.
 
     Raises :class:`TypeError` if ``loop`` is not a selector event loop and
     :class:`RuntimeError` if it is closed.
@@ -59,8 +74,7 @@ def set_read_ready(fileobj: Any, loop: asyncio.AbstractEventLoop) -> None:
     Example::
 
         >>> import asyncio, mockselector
-        >>> loop = asyncio.new_event_loop()
-        >>> loop._selector = mockselector.TestSelector(loop._selector)
+        >>> loop = mockselector.new_event_loop()
         >>> sock = mockselector.SocketMock()
         >>> loop.add_reader(sock, print, "readable")
         >>> set_read_ready(sock, loop)
@@ -77,7 +91,7 @@ def set_write_ready(fileobj: Any, loop: asyncio.AbstractEventLoop) -> None:
     The writing twin of :func:`set_read_ready`, with the same timing, thread
     safety and errors: the callback registered with ``loop.add_writer`` (or by
     ``loop.sock_sendall``, a transport with a write buffer, ...) runs in a
-    later iteration; nothing happens if no writer is registered by then.
+    later iteration.
 
     Example::
 
@@ -149,18 +163,22 @@ def _find_key(selector: selectors.BaseSelector, fileobj: Any) -> selectors.Selec
 
 # -- an event loop on in-memory sockets ----------------------------------------
 
-# How long a loop that only threads or signals could wake waits before it
-# concludes that nothing will (a wait on a real file object is never cut short).
-_PATIENCE = 10.0
-_SLICE = 0.1
+#: How long (seconds) a loop that only a thread or a signal could wake waits
+#: for one before it concludes that none will.
+DEFAULT_PATIENCE = 10.0
+
+# While other threads run, a wait is cut into slices this long, so that an
+# in-memory socket another thread feeds is seen (it cannot wake a real selector).
+_SLICE = 0.02
 
 
 class _RealSide(selectors.BaseSelector):
     """The real selector of a :class:`TestSelectorEventLoop`, seen by its TestSelector.
 
     The TestSelector asks it to wait (a timeout other than 0) only when no
-    virtual event is ready: that is where the loop decides whether anything
-    could still wake it, jumps its virtual clock, or raises :class:`Stalled`.
+    virtual event is ready: the loop then decides whether anything could
+    still wake it, and waits, jumps its virtual clock, or raises
+    :class:`Stalled` (in :meth:`TestSelectorEventLoop._wait_outside`).
     """
 
     def __init__(self, selector: selectors.BaseSelector, loop: TestSelectorEventLoop) -> None:
@@ -176,86 +194,60 @@ class _RealSide(selectors.BaseSelector):
     def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
         return self._real.modify(fileobj, events, data)
 
-    def get_map(self) -> Mapping[Any, selectors.SelectorKey] | None:
+    def get_map(self) -> Mapping[Any, selectors.SelectorKey]:
         return self._real.get_map()
 
     def close(self) -> None:
         self._real.close()
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        if timeout is not None and timeout <= 0:
-            return self._real.select(0)
-        loop = self._loop
-        waker = loop._outside_waker()
-        if waker is None or waker == "thread":
-            events = self._real.select(0)
-            if events:
-                return events
-            if waker is None and timeout is None:
-                if loop._stall_detection:
-                    raise Stalled(loop._stall_report(), selector=loop._selector)
-            elif waker is None and loop._virtual_time:
-                assert timeout is not None
-                loop._jump(timeout)
-                return []
-            elif waker == "thread":
-                return self._wait_for_thread(timeout)
-        return self._wait(timeout)
-
-    def _wait(self, timeout: float | None) -> list[tuple[selectors.SelectorKey, int]]:
-        loop = self._loop
-        if not loop._virtual_time:
-            return self._real.select(timeout)
-        start = time.monotonic()
-        try:
-            return self._real.select(timeout)
-        finally:
-            loop._clock += time.monotonic() - start
-
-    def _wait_for_thread(self, timeout: float | None) -> list[tuple[selectors.SelectorKey, int]]:
-        """Wait for a thread to wake the loop, in slices, with bounded patience."""
-        loop = self._loop
-        deadline = None if timeout is None else time.monotonic() + timeout
-        patience = time.monotonic() + _PATIENCE
-        while True:
-            now = time.monotonic()
-            limit = _SLICE if deadline is None else min(_SLICE, max(0.0, deadline - now))
-            events = self._wait(limit)
-            if events or (deadline is not None and time.monotonic() >= deadline):
-                return events
-            waker = loop._outside_waker()
-            if waker != "thread":
-                return events  # the thread ended, or a real object appeared: decide again
-            if deadline is None and time.monotonic() >= patience and loop._stall_detection:
-                raise Stalled(loop._stall_report(waited=_PATIENCE), selector=loop._selector)
+        return self._loop._wait_outside(self._real, timeout)
 
 
-class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type,unused-ignore]
     """A stock asyncio selector event loop whose selector is a :class:`TestSelector`.
 
     In-memory sockets (:func:`~mockselector.socketpair`,
     :class:`~mockselector.ListenSocket`) work with everything asyncio offers
     over stream sockets - ``start_server(sock=...)``,
-    ``open_connection(sock=...)``, transports and protocols, ``loop.sock_*``
-    - and real file objects keep working side by side: they are forwarded to
-    ``selector``, a real selector (default :class:`selectors.DefaultSelector`).
+    ``open_connection(sock=...)``, ``create_server`` /
+    ``create_connection`` / ``connect_accepted_socket`` with ``sock=``,
+    transports and protocols, ``loop.sock_*`` - and report their readiness
+    by themselves.  :class:`~mockselector.SocketMock` doubles are made ready
+    with :func:`set_read_ready` / :func:`set_write_ready`.  Real file objects
+    keep working side by side: they go to ``selector``, a real selector
+    (default :class:`selectors.DefaultSelector`), which also holds the loop's
+    wake-up pipe.
 
     **Never hang.**  When the loop would wait forever - no callback ready, no
-    timer, no virtual event, and nothing outside the loop that could wake it
-    (a real file object other than its own wake-up pipe, a job in an
-    executor, a thread, a signal handler) - it raises :class:`Stalled` out of
-    ``run_until_complete`` / ``asyncio.run``, naming the pending tasks, where
-    each waits, and the readers and writers registered.  Threads that live
-    on without waking the loop are given 10 seconds.  Pass
-    ``stall_detection=False`` to wait for real instead, e.g. when wake-ups
-    come from threads the loop cannot see.
+    timer, no virtual event - it looks at what outside could still wake it:
+
+    - a real file object other than its own wake-up pipe, or a job started
+      with ``run_in_executor`` (``asyncio.to_thread``, ``getaddrinfo``): it
+      waits, as a stock loop would;
+    - another thread, or a signal handler: it waits up to ``patience``
+      seconds (default :data:`DEFAULT_PATIENCE`) without any I/O event, then
+      carries on as if nothing could wake it.  Daemon threads that were
+      running before the loop was created and idle workers of thread pools
+      are not counted;
+    - nothing: it raises :class:`Stalled` out of ``run_until_complete`` /
+      ``asyncio.run``, naming the pending tasks, where each waits, and the
+      readers and writers registered.
+
+    Pass ``stall_detection=False`` to wait for real instead, when wake-ups come
+    from threads the loop cannot see (started before it, or outside Python).
 
     **Virtual time** (``virtual_time=True``): ``loop.time()`` starts at 0.0
-    and, when only virtual objects could wake the loop, jumps to the next
-    timer at once, so ``await asyncio.sleep(3600)`` returns immediately with
+    and, when nothing outside could wake the loop, jumps to the next timer at
+    once, so ``await asyncio.sleep(3600)`` returns immediately with
     ``loop.time()`` advanced by exactly 3600, and timeouts fire
-    deterministically.  While the loop waits for a real object, virtual time
-    advances with the real time waited.
+    deterministically, after everything that could happen first has
+    happened.  While the loop waits for something outside (above), virtual
+    time advances with the real time waited.
+
+    The loop is made by :func:`new_event_loop` (a ``loop_factory``) or by
+    :class:`EventLoopPolicy` (Python 3.9-3.12 code that creates loops
+    through the policy).
 
     Example::
 
@@ -283,81 +275,192 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
 
     __test__ = False  # not a pytest test class, despite the name
 
+    # The state of asyncio's selector loop used here (private, so not in typeshed).
+    _selector: TestSelector
+    _ssock: socket.socket
+    _scheduled: list[asyncio.TimerHandle]
+    _transports: MutableMapping[Any, Any]
+
     def __init__(
         self, selector: selectors.BaseSelector | None = None, *,
         virtual_time: bool = False, stall_detection: bool = True,
+        patience: float = DEFAULT_PATIENCE,
     ) -> None:
+        if patience < 0:
+            self._closed = True  # nothing to close: keep BaseEventLoop.__del__ quiet
+            raise ValueError(f"patience must be >= 0 seconds, not {patience!r}")
         self._virtual_time = virtual_time
         self._stall_detection = stall_detection
+        self._patience = patience
         self._clock = 0.0
         self._executor_jobs = 0
-        real = selector if selector is not None else selectors.DefaultSelector()
-        super().__init__(TestSelector(_RealSide(real, self)))
+        # Since when the loop has waited for a thread without any I/O event.
+        self._quiet_since: float | None = None
+        # Whether the last wait found that nothing could wake the loop (see _wait_outside).
+        self._looked_again = False
+        # Daemon threads already running are not the loop's business.
+        self._old_daemons: weakref.WeakSet[threading.Thread] = weakref.WeakSet(
+            thread for thread in threading.enumerate() if thread.daemon
+        )
+        self._real_selector = selector if selector is not None else selectors.DefaultSelector()
+        super().__init__(TestSelector(_RealSide(self._real_selector, self)))
 
     def time(self) -> float:
-        """The loop's clock: virtual (from 0.0) with ``virtual_time=True``, else monotonic."""
+        """The loop's clock: virtual (from 0.0) with ``virtual_time=True``, else monotonic.
+
+        Example::
+
+            >>> import asyncio, mockselector
+            >>> loop = mockselector.new_event_loop(virtual_time=True)
+            >>> loop.time(), loop.run_until_complete(asyncio.sleep(2.5)), loop.time()
+            (0.0, None, 2.5)
+            >>> loop.close()
+        """
         if self._virtual_time:
             return self._clock
-        return super().time()  # type: ignore[no-any-return]
+        return super().time()
 
-    def _jump(self, timeout: float) -> None:
-        """Move the virtual clock to the next timer, ``timeout`` away."""
-        scheduled = self._scheduled
-        target = scheduled[0]._when if scheduled else self._clock + timeout
-        self._clock = max(self._clock, min(target, self._clock + timeout))
+    def run_in_executor(  # type: ignore[override]
+        self, executor: Any, func: Any, *args: Any,
+    ) -> asyncio.Future[Any]:
+        """Run ``func(*args)`` in ``executor``, as asyncio does; the loop waits for it.
 
-    def run_in_executor(self, executor: Any, func: Any, *args: Any) -> asyncio.Future[Any]:
+        While the job runs, a wait for it is no stall, and virtual time advances
+        with the real time waited.  Example::
+
+            >>> import mockselector
+            >>> loop = mockselector.new_event_loop()
+            >>> loop.run_until_complete(loop.run_in_executor(None, sum, [1, 2]))
+            3
+            >>> loop.close()
+        """
         future = super().run_in_executor(executor, func, *args)
         self._executor_jobs += 1
         future.add_done_callback(self._executor_job_done)
-        return future  # type: ignore[no-any-return]
+        return future
 
     def _executor_job_done(self, future: asyncio.Future[Any]) -> None:
         self._executor_jobs -= 1
+
+    def _process_events(self, event_list: list[tuple[selectors.SelectorKey, int]]) -> None:
+        if event_list:
+            self._quiet_since = None
+            self._looked_again = False
+        super()._process_events(event_list)  # type: ignore[misc]
 
     def _ensure_fd_no_transport(self, fd: Any) -> None:
         # asyncio's own version turns a file object's fileno() into a plain
         # int, which would mistake a virtual descriptor for a real one.
         virtual = _virtual_fd(fd)
         if virtual is None:
-            super()._ensure_fd_no_transport(fd)
+            super()._ensure_fd_no_transport(fd)  # type: ignore[misc]
             return
         transport = self._transports.get(virtual)
         if transport is not None and not transport.is_closing():
             raise RuntimeError(f"File descriptor {fd!r} is used by transport {transport!r}")
 
-    def _wakeup_fd(self) -> int:
-        return self._ssock.fileno()  # type: ignore[no-any-return]
+    async def _sock_sendfile_native(self, sock: Any, file: Any, offset: int, count: Any) -> int:
+        # os.sendfile() would take a virtual descriptor's number for a real one (and
+        # write the file to whatever real file has that number): send it with send().
+        if _virtual_fd(sock) is not None:
+            raise asyncio.SendfileNotAvailableError(f"{sock!r} is an in-memory socket")
+        return await super()._sock_sendfile_native(  # type: ignore[misc,no-any-return]
+            sock, file, offset, count)
 
-    def _outside_waker(self) -> str | None:
-        """What outside the loop could still wake it: 'real', 'thread', or None."""
-        real = self._selector._selector.get_map() or {}
-        wakeup = self._wakeup_fd()
-        if any(key.fd != wakeup for key in real.values()):
-            return "real"
-        if self._executor_jobs or getattr(self, "_signal_handlers", None):
-            return "thread"
-        if _foreign_threads(self):
-            return "thread"
-        return None
+    # -- waiting ---------------------------------------------------------------
 
-    def _stall_report(self, waited: float | None = None) -> str:
-        if waited is None:
+    def _wait_outside(
+        self, real: selectors.BaseSelector, timeout: float | None,
+    ) -> list[tuple[selectors.SelectorKey, int]]:
+        """Wait for what outside the loop could wake it (no virtual event is ready)."""
+        if timeout is not None and timeout <= 0:
+            self._looked_again = False
+            return real.select(0)
+        wakers, threads = self._outside_wakers()
+        # Polled after looking at the threads: one that has just ended has woken the loop.
+        events = real.select(0)
+        if events:
+            return events
+        if wakers:
+            self._looked_again = False
+            return self._wait(real, timeout)
+        if threads:
+            now = time.monotonic()
+            if self._quiet_since is None:
+                self._quiet_since = now
+            left = self._patience - (now - self._quiet_since)
+            if left > 0:
+                self._looked_again = False
+                return self._wait(real, left if timeout is None else min(timeout, left))
+        if not self._looked_again:
+            # Nothing could wake the loop.  Let the TestSelector look once more at the
+            # virtual side too: a thread that has just ended may have fed a socket.
+            self._looked_again = True
+            return []
+        self._looked_again = False
+        if timeout is None:
+            if self._stall_detection:
+                raise Stalled(self._stall_report(threads), selector=self._selector)
+            return self._wait(real, None)
+        if self._virtual_time:
+            self._jump(timeout)
+            return []
+        return self._wait(real, timeout)
+
+    def _wait(
+        self, real: selectors.BaseSelector, timeout: float | None,
+    ) -> list[tuple[selectors.SelectorKey, int]]:
+        """Wait on the real selector; virtual time advances with the real time waited."""
+        if threading.active_count() > 1:
+            timeout = _SLICE if timeout is None else min(timeout, _SLICE)
+        start = time.monotonic()
+        try:
+            return real.select(timeout)
+        finally:
+            if self._virtual_time:
+                self._clock += time.monotonic() - start
+
+    def _jump(self, timeout: float) -> None:
+        """Move the virtual clock to the next timer, ``timeout`` away."""
+        scheduled = self._scheduled
+        target = scheduled[0].when() if scheduled else self._clock + timeout
+        self._clock = max(self._clock, min(target, self._clock + timeout))
+
+    def _outside_wakers(self) -> tuple[list[str], list[str]]:
+        """What outside could wake the loop: what it waits for, and what only may."""
+        wakeup = self._ssock.fileno()
+        wakers = [f"{key.fileobj!r} (real FD {key.fd})"
+                  for key in list((self._real_selector.get_map() or {}).values())
+                  if key.fd != wakeup]
+        if self._executor_jobs:
+            wakers.append(f"{self._executor_jobs} job(s) in an executor")
+        threads = [repr(thread) for thread in _foreign_threads(self._old_daemons)]
+        threads += [f"the handler of signal {signum}"
+                    for signum in getattr(self, "_signal_handlers", None) or ()]
+        return wakers, threads
+
+    def _stall_report(self, threads: list[str]) -> str:
+        if threads:
+            head = (f"{self!r} waited {self._patience:g} s for a thread or signal to wake it, "
+                    "and none did:\n" + "\n".join(f"  {what}" for what in threads[:20])
+                    + "\n(pass patience= to wait longer, or stall_detection=False to wait "
+                    "for ever)")
+        else:
             head = (f"{self!r} would wait forever: no callback is ready, no timer is "
                     "scheduled, and nothing outside the loop (a real file object, an "
                     "executor job, a thread, a signal handler) could wake it.")
-        else:
-            head = (f"{self!r} waited {waited:.0f} s for a thread or signal to wake it, "
-                    "and none did (pass stall_detection=False to wait for ever).")
         lines = [head]
         tasks = [task for task in asyncio.all_tasks(self) if not task.done()]
         lines.append(f"Pending tasks: {len(tasks)}")
-        for task in tasks[:20]:
-            lines.append(f"  {_where(task)}")
+        lines += [f"  {_where(task)}" for task in tasks[:20]]
+        if len(tasks) > 20:
+            lines.append(f"  ... and {len(tasks) - 20} more")
         watchers = _watchers(self)
         lines.append(f"Readers and writers: {len(watchers)}")
-        for fileobj, kind, handle in watchers[:20]:
-            lines.append(f"  {fileobj!r} waits to be {kind} for {handle!r}")
+        lines += [f"  {fileobj!r} waits to be {kind} for {handle!r}"
+                  for _, fileobj, kind, handle in watchers[:20]]
+        if len(watchers) > 20:
+            lines.append(f"  ... and {len(watchers) - 20} more")
         lines.append(
             "Something must feed the sockets these wait on (the test playing the peer), "
             "or a timer must be set."
@@ -365,24 +468,38 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         return "\n".join(lines)
 
 
-def _foreign_threads(loop: asyncio.AbstractEventLoop) -> list[threading.Thread]:
-    """Live threads, other than the caller and idle executor workers, that could wake the loop."""
+def _foreign_threads(old_daemons: weakref.WeakSet[threading.Thread]) -> list[threading.Thread]:
+    """Live threads, other than the caller, that could wake a loop (not ``old_daemons``)."""
     current = threading.current_thread()
-    executor = getattr(loop, "_default_executor", None)
-    workers = set(getattr(executor, "_threads", ()) or ())
-    return [
+    candidates = [
         thread for thread in threading.enumerate()
-        if thread is not current and not thread.daemon and thread not in workers
+        if thread is not current and not (thread.daemon and thread in old_daemons)
     ]
+    if not candidates:
+        return []
+    frames = sys._current_frames()
+    return [thread for thread in candidates
+            if thread.ident is None or not _idle_worker(frames.get(thread.ident))]
+
+
+def _idle_worker(frame: Any) -> bool:
+    """Whether a thread, by its innermost frame, waits for work in a thread pool."""
+    # An idle worker of a ThreadPoolExecutor blocks in SimpleQueue.get(), which
+    # is C code: its innermost Python frame is the worker loop itself.
+    return frame is not None and frame.f_code is concurrent.futures.thread._worker.__code__
 
 
 def _where(task: asyncio.Task[Any]) -> str:
-    """Where a task is suspended and what it awaits, for a stall report."""
+    """Where a task is suspended and what it awaits, for a stall report (several lines)."""
     coro: Any = task.get_coro()
-    frame = None
+    steps = []
     awaited: Any = None
     while coro is not None:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None) or frame
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        code = frame.f_code
+        steps.append(f"    {code.co_name}() at {code.co_filename}:{frame.f_lineno}")
         inner = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
         if inner is None or not (hasattr(inner, "cr_frame") or hasattr(inner, "gi_frame")):
             awaited = inner
@@ -391,16 +508,12 @@ def _where(task: asyncio.Task[Any]) -> str:
     waiter = getattr(task, "_fut_waiter", None)  # what asyncio's Task is blocked on
     if waiter is not None:
         awaited = waiter
-    name = task.get_name()
-    if frame is None:
-        return f"task {name!r}: {task!r}"
-    code = frame.f_code
     what = f", awaiting {awaited!r}" if awaited is not None else ""
-    return f"task {name!r} at {code.co_filename}:{frame.f_lineno} in {code.co_name}(){what}"
+    return "\n".join([f"task {task.get_name()!r}{what}:", *steps]) if steps else repr(task)
 
 
-def _watchers(loop: asyncio.AbstractEventLoop) -> list[tuple[Any, str, Any]]:
-    """The readers and writers registered on ``loop``, without its wake-up pipe."""
+def _watchers(loop: asyncio.AbstractEventLoop) -> list[tuple[Any, Any, str, Any]]:
+    """The ``(fd, fileobj, kind, handle)`` readers and writers of ``loop``, not its own."""
     selector = getattr(loop, "_selector", None)
     mapping = selector.get_map() if selector is not None else None
     ssock = getattr(loop, "_ssock", None)
@@ -413,22 +526,32 @@ def _watchers(loop: asyncio.AbstractEventLoop) -> list[tuple[Any, str, Any]]:
         # asyncio registers bare descriptors: show the socket behind a virtual one.
         fileobj = getattr(key.fd, "source", None) or key.fileobj
         if reader is not None and not reader.cancelled():
-            found.append((fileobj, "readable", reader))
+            found.append((key.fd, fileobj, "readable", reader))
         if writer is not None and not writer.cancelled():
-            found.append((fileobj, "writable", writer))
+            found.append((key.fd, fileobj, "writable", writer))
     return found
 
 
 def new_event_loop(**kwargs: Any) -> TestSelectorEventLoop:
     """A new :class:`TestSelectorEventLoop`; keyword arguments are passed on.
 
-    Usable as ``loop_factory`` of :class:`asyncio.Runner` (3.11+),
-    :func:`asyncio.run` (3.12+) and :class:`unittest.IsolatedAsyncioTestCase`
-    (3.13+); use :class:`EventLoopPolicy` on earlier versions.
+    It is a ``loop_factory``:
+
+    - ``asyncio.Runner(loop_factory=mockselector.new_event_loop)`` (3.11+);
+    - ``asyncio.run(main(), loop_factory=mockselector.new_event_loop)`` (3.12+);
+    - ``loop_factory = staticmethod(mockselector.new_event_loop)`` in a
+      :class:`unittest.IsolatedAsyncioTestCase` (3.13+; on every version,
+      derive from :class:`mockselector.testcase.AsyncioTestCase` instead);
+    - ``functools.partial(mockselector.new_event_loop, virtual_time=True)``
+      for a variant.
+
+    On Python 3.9-3.12, code that creates its loop through the event loop
+    policy (``asyncio.run``, ``IsolatedAsyncioTestCase``, pytest-asyncio)
+    uses :class:`EventLoopPolicy`.
 
     Example::
 
-        >>> import asyncio, functools, mockselector
+        >>> import asyncio, mockselector
         >>> loop = mockselector.new_event_loop(virtual_time=True)
         >>> loop.run_until_complete(asyncio.sleep(60)); loop.time()
         60.0
@@ -437,12 +560,20 @@ def new_event_loop(**kwargs: Any) -> TestSelectorEventLoop:
     return TestSelectorEventLoop(**kwargs)
 
 
-class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
+class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type,unused-ignore]
     """An event loop policy whose new loops are :class:`TestSelectorEventLoop` objects.
 
     For Python 3.9-3.12 code that creates loops through the policy
-    (``asyncio.run``, ``IsolatedAsyncioTestCase``, pytest-asyncio's
-    ``event_loop_policy`` fixture).  Keyword arguments are passed to each loop.
+    (``asyncio.run``, :class:`unittest.IsolatedAsyncioTestCase`,
+    pytest-asyncio's ``event_loop_policy`` fixture); on 3.11+ prefer a
+    ``loop_factory`` (:func:`new_event_loop`).  Keyword arguments are passed
+    to each loop.  Set it for the duration of a test only::
+
+        asyncio.set_event_loop_policy(mockselector.EventLoopPolicy())
+        try:
+            asyncio.run(main())
+        finally:
+            asyncio.set_event_loop_policy(None)
 
     Example::
 
@@ -459,18 +590,33 @@ class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,vali
         self._loop_kwargs = loop_kwargs
 
     def new_event_loop(self) -> TestSelectorEventLoop:
+        """A new :class:`TestSelectorEventLoop` with the policy's keyword arguments.
+
+        Example::
+
+            >>> import mockselector
+            >>> loop = mockselector.EventLoopPolicy(patience=1.0).new_event_loop()
+            >>> loop._patience
+            1.0
+            >>> loop.close()
+        """
         return TestSelectorEventLoop(**self._loop_kwargs)
 
 
-class assert_no_watchers:  # noqa: N801 - used like a function
+# -- the leak check ---------------------------------------------------------------
+
+
+class assert_no_watchers:  # a class used like a function, hence the name
     """Fail when readers or writers added inside the block are still registered at its end.
 
     The check of asynctest's ``fail_on(active_selector_callbacks=True)``:
     a leaked reader or writer is a socket or transport the code forgot to
     close.  At the end of the ``with`` block (if it raised nothing), any
-    reader or writer registered on ``loop`` that was not there at its start
-    raises :class:`AssertionError` naming the file object and the callback.
-    :func:`check_no_watchers` is the same check as a plain function.
+    reader or writer registered on ``loop`` for a file object that had none
+    of that kind at its start raises :class:`AssertionError` naming the file
+    object and the callback.  ``loop`` defaults to the running loop, for use
+    inside a coroutine.  :func:`check_no_watchers` is the same check as a
+    plain function.  Any selector event loop can be checked.
 
     Example::
 
@@ -487,10 +633,9 @@ class assert_no_watchers:  # noqa: N801 - used like a function
         >>> loop.close()
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._before = {(id(fileobj), kind, id(handle)) for fileobj, kind, handle in
-                        _watchers(loop)}
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self._loop = loop if loop is not None else asyncio.get_running_loop()
+        self._before = {(fd, kind) for fd, _, kind, _ in _watchers(self._loop)}
 
     def __enter__(self) -> assert_no_watchers:
         return self
@@ -498,16 +643,16 @@ class assert_no_watchers:  # noqa: N801 - used like a function
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is None:
             _fail_on(
-                [w for w in _watchers(self._loop)
-                 if (id(w[0]), w[1], id(w[2])) not in self._before],
+                [w for w in _watchers(self._loop) if (w[0], w[2]) not in self._before],
                 self._loop,
             )
 
 
-def check_no_watchers(loop: asyncio.AbstractEventLoop) -> None:
+def check_no_watchers(loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Raise :class:`AssertionError` if ``loop`` has readers or writers registered.
 
-    The loop's own wake-up pipe does not count.  Example::
+    ``loop`` defaults to the running loop.  The loop's own wake-up pipe does
+    not count.  Example::
 
         >>> import mockselector
         >>> loop = mockselector.new_event_loop()
@@ -520,12 +665,15 @@ def check_no_watchers(loop: asyncio.AbstractEventLoop) -> None:
         AssertionError: 1 reader or writer left registered on ...
         >>> loop.close()
     """
+    if loop is None:
+        loop = asyncio.get_running_loop()
     _fail_on(_watchers(loop), loop)
 
 
-def _fail_on(watchers: list[tuple[Any, str, Any]], loop: asyncio.AbstractEventLoop) -> None:
+def _fail_on(watchers: list[tuple[Any, Any, str, Any]], loop: asyncio.AbstractEventLoop) -> None:
     if watchers:
         lines = [f"{len(watchers)} reader or writer left registered on {loop!r}:"]
         lines += [f"  {fileobj!r} waits to be {kind} for {handle!r}"
-                  for fileobj, kind, handle in watchers]
+                  for _, fileobj, kind, handle in watchers]
+        lines.append("Close the sockets, transports and servers the code opened.")
         raise AssertionError("\n".join(lines))

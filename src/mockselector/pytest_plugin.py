@@ -1,1 +1,252 @@
-"""pytest plugin of mockselector (registered through the ``pytest11`` entry point)."""
+"""pytest plugin of mockselector: fixtures, and a check for leaked readers and writers.
+
+pytest loads it by itself once mockselector is installed (the ``pytest11`` entry point
+``mockselector``); from a source checkout, add ``-p mockselector.pytest_plugin``.
+``import mockselector`` never imports it, nor pytest.
+
+**Fixtures** (each function-scoped, closed after the test):
+
+- :func:`mock_selector`: a :class:`~mockselector.TestSelector`;
+- :func:`memory_loop`: a :class:`~mockselector.TestSelectorEventLoop`;
+- :func:`virtual_time_loop`: the same with virtual time.
+
+**The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
+command line for every test, fails a test that leaves readers or writers registered on an
+event loop it uses (one of the fixtures above, or pytest-asyncio's loop): a socket, transport
+or server left open.  Only those added while the test ran count, and only if it passed.
+
+**pytest-asyncio** runs ``async def`` tests on its own loop; to make that loop a
+:class:`~mockselector.TestSelectorEventLoop`, put in ``conftest.py``, with pytest-asyncio
+1.4 or later::
+
+    def pytest_asyncio_loop_factories(config, item):
+        return {"memory": mockselector.new_event_loop}
+
+and with pytest-asyncio 0.23 to 1.3 (1.4 deprecates it)::
+
+    @pytest.fixture(scope="session")
+    def event_loop_policy():
+        return mockselector.EventLoopPolicy()   # or EventLoopPolicy(virtual_time=True)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any, Callable, TypeVar
+
+from .aio import TestSelectorEventLoop, assert_no_watchers
+from .selector import TestSelector
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - imported without pytest (a documentation tool)
+    pytest = None  # type: ignore[assignment]
+
+__all__ = ["memory_loop", "mock_selector", "virtual_time_loop"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _fixture(func: _F) -> _F:
+    """``pytest.fixture``, or the plain function when pytest is absent."""
+    return pytest.fixture(func) if pytest is not None else func  # type: ignore[return-value]
+
+
+def _hookwrapper(func: _F) -> _F:
+    """``pytest.hookimpl(hookwrapper=True)``, or the plain function when pytest is absent."""
+    return pytest.hookimpl(hookwrapper=True)(func) if pytest is not None else func
+
+
+# -- fixtures ------------------------------------------------------------------------------
+
+
+@_fixture
+def mock_selector() -> Iterator[TestSelector]:
+    """A :class:`~mockselector.TestSelector` holding everything registered with it.
+
+    Closed after the test.  Example (a test receives it by naming it)::
+
+        >>> import selectors
+        >>> from mockselector import TestSelector, socketpair
+        >>> def test_data_makes_a_socket_readable(mock_selector):
+        ...     a, b = socketpair()
+        ...     key = mock_selector.register(a, selectors.EVENT_READ)
+        ...     b.sendall(b"ping")
+        ...     assert mock_selector.select() == [(key, selectors.EVENT_READ)]
+        >>> with TestSelector() as selector:
+        ...     test_data_makes_a_socket_readable(selector)
+    """
+    selector = TestSelector()
+    try:
+        yield selector
+    finally:
+        selector.close()
+
+
+@_fixture
+def memory_loop() -> Iterator[TestSelectorEventLoop]:
+    """A :class:`~mockselector.TestSelectorEventLoop`: asyncio on in-memory sockets.
+
+    A wait that nothing could end raises :class:`~mockselector.Stalled`.  It is not
+    set as the current event loop: run coroutines with ``run_until_complete``.  After
+    the test, the tasks it left pending are cancelled, and the loop is closed.
+
+    Example::
+
+        >>> import asyncio, contextlib, mockselector
+        >>> def test_sock_recv_reads_what_the_peer_sent(memory_loop):
+        ...     a, b = mockselector.socketpair()
+        ...     a.setblocking(False)
+        ...     b.sendall(b"hello")
+        ...     assert memory_loop.run_until_complete(memory_loop.sock_recv(a, 10)) == b"hello"
+        >>> with contextlib.closing(mockselector.new_event_loop()) as loop:
+        ...     test_sock_recv_reads_what_the_peer_sent(loop)
+    """
+    yield from _loop()
+
+
+@_fixture
+def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
+    """A :class:`~mockselector.TestSelectorEventLoop` with virtual time.
+
+    Its clock starts at 0.0 and jumps to the next timer when nothing else could happen:
+    ``asyncio.sleep(3600)`` returns at once.  Otherwise as :func:`memory_loop`.
+
+    Example::
+
+        >>> import asyncio, contextlib, mockselector
+        >>> def test_an_hour_passes_at_once(virtual_time_loop):
+        ...     virtual_time_loop.run_until_complete(asyncio.sleep(3600))
+        ...     assert virtual_time_loop.time() == 3600.0
+        >>> with contextlib.closing(mockselector.new_event_loop(virtual_time=True)) as loop:
+        ...     test_an_hour_passes_at_once(loop)
+    """
+    yield from _loop(virtual_time=True)
+
+
+def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
+    loop = TestSelectorEventLoop(**options)
+    try:
+        yield loop
+    finally:
+        if not loop.is_closed():
+            try:
+                _finish(loop)
+            finally:
+                loop.close()
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks left pending, and finish async generators and the executor."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.run_until_complete(loop.shutdown_default_executor())
+
+
+# -- the leak check ------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: Any) -> None:
+    """Add the ``--no-watchers`` option (a pytest hook).
+
+    Example, with a stand-in for pytest's parser::
+
+        >>> class Group:
+        ...     def addoption(self, *names, **options):
+        ...         print(*names, options["action"])
+        >>> class Parser:
+        ...     def getgroup(self, name):
+        ...         return Group()
+        >>> pytest_addoption(Parser())
+        --no-watchers store_true
+    """
+    parser.getgroup("mockselector").addoption(
+        "--no-watchers", action="store_true", default=False,
+        help="fail tests that leave readers or writers registered on an event loop they "
+             "use (as @pytest.mark.no_watchers does for one test)",
+    )
+
+
+def pytest_configure(config: Any) -> None:
+    """Register the ``no_watchers`` marker (a pytest hook).
+
+    Example, with a stand-in for pytest's config::
+
+        >>> class Config:
+        ...     def addinivalue_line(self, name, line):
+        ...         print(name, line.split(":")[0])
+        >>> pytest_configure(Config())
+        markers no_watchers
+    """
+    config.addinivalue_line(
+        "markers",
+        "no_watchers: fail the test if it leaves readers or writers registered on an event "
+        "loop it uses (a socket, transport or server left open); see mockselector",
+    )
+
+
+@_hookwrapper
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    """Fail a test marked ``no_watchers`` (or any, with ``--no-watchers``) that leaks.
+
+    A pytest hook wrapper around the test's call: the event loops among the
+    test's fixtures (pytest-asyncio's too) are checked with
+    :class:`~mockselector.assert_no_watchers` if the test passed.  Example,
+    with stand-ins for pytest's objects::
+
+        >>> from types import SimpleNamespace
+        >>> import mockselector
+        >>> loop = mockselector.new_event_loop()
+        >>> item = SimpleNamespace(
+        ...     funcargs={"memory_loop": loop},
+        ...     config=SimpleNamespace(getoption=lambda name, default: False),
+        ...     get_closest_marker=lambda name: name == "no_watchers")
+        >>> hook = pytest_runtest_call(item)
+        >>> next(hook)                   # the test runs now, and leaves a reader:
+        >>> a, b = mockselector.socketpair()
+        >>> loop.add_reader(a, print)
+        >>> try:
+        ...     hook.send(SimpleNamespace(excinfo=None, force_exception=print))
+        ... except StopIteration:
+        ...     pass
+        1 reader or writer left registered on <TestSelectorEventLoop ...>:
+          <MockSocket fd=...> waits to be readable for <Handle print()...>
+        Close the sockets, transports and servers the code opened.
+        >>> loop.remove_reader(a), loop.close()
+        (True, None)
+    """
+    checks = []
+    if item.config.getoption("no_watchers", False) or item.get_closest_marker("no_watchers"):
+        checks = [assert_no_watchers(loop) for loop in _loops_of(item)]
+    outcome: Any = yield
+    if not checks or outcome.excinfo is not None:
+        return
+    try:
+        for check in checks:
+            check.__exit__(None, None, None)
+    except AssertionError as error:
+        force_exception = getattr(outcome, "force_exception", None)
+        if force_exception is None:  # pragma: no cover - pluggy < 1.1
+            raise
+        force_exception(error)
+
+
+def _loops_of(item: Any) -> list[asyncio.AbstractEventLoop]:
+    """The open event loops among the fixtures of a test (pytest-asyncio's included)."""
+    loops: list[asyncio.AbstractEventLoop] = []
+    for value in list(getattr(item, "funcargs", {}).values()):
+        loop = value
+        if type(value).__name__ == "Runner" and callable(getattr(value, "get_loop", None)):
+            try:  # pytest-asyncio 0.26+ runs tests with an asyncio.Runner
+                loop = value.get_loop()
+            except RuntimeError:  # a closed runner
+                continue
+        if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed() \
+                and all(loop is not seen for seen in loops):
+            loops.append(loop)
+    return loops
