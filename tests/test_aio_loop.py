@@ -44,21 +44,11 @@ from mockselector import (
 ADDRESS = ("127.0.0.1", 8080)
 
 
-def close(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel the tasks a test left pending (a stalled one), then close ``loop``."""
-    tasks = asyncio.all_tasks(loop)
-    for task in tasks:
-        task.cancel()
-    if tasks:
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-    loop.close()
-
-
 @pytest.fixture
 def loop() -> Iterator[TestSelectorEventLoop]:
     loop = new_event_loop()
     yield loop
-    close(loop)
+    loop.close()  # cancels the tasks a stalled test left pending
 
 
 @pytest.fixture
@@ -66,7 +56,7 @@ def vloop() -> Iterator[TestSelectorEventLoop]:
     """A loop with virtual time."""
     loop = new_event_loop(virtual_time=True)
     yield loop
-    close(loop)
+    loop.close()  # cancels the tasks a stalled test left pending
 
 
 @pytest.fixture
@@ -990,7 +980,7 @@ def test_a_thread_that_never_wakes_the_loop_ends_in_stalled_after_patience(
         assert "waited 0.1 s for a thread or signal" in str(stalled.value)
         assert repr(thread) in str(stalled.value)
     finally:
-        close(loop)
+        loop.close()
 
 
 def test_idle_workers_of_a_thread_pool_do_not_delay_a_stall(
@@ -1016,7 +1006,7 @@ def test_a_daemon_thread_older_than_the_loop_is_not_waited_for(
             loop.run_until_complete(loop.create_future())
         assert time.monotonic() - started < 0.5
     finally:
-        close(loop)
+        loop.close()
 
 
 def test_without_stall_detection_the_loop_waits_for_a_thread_it_cannot_see() -> None:
@@ -1311,3 +1301,41 @@ def test_a_partial_of_new_event_loop_makes_a_variant() -> None:
         assert loop.time() == 7.0
     finally:
         loop.close()
+
+
+def test_close_cancels_the_tasks_a_stalled_run_left_pending() -> None:
+    loop = new_event_loop()
+    a, b = socketpair()
+
+    async def stuck() -> None:
+        reader, writer = await asyncio.open_connection(sock=a)
+        try:
+            await reader.read(1)
+        finally:
+            writer.close()
+
+    task = loop.create_task(stuck())
+    with pytest.raises(Stalled):
+        loop.run_until_complete(task)
+    loop.close()
+    assert task.cancelled()
+    assert b.recv(1) == b""  # the task's finally clause ran: it closed its end
+    assert loop.is_closed()
+
+
+def test_close_leaves_alone_a_task_that_refuses_to_end() -> None:
+    loop = new_event_loop()
+
+    async def stubborn() -> None:
+        while True:
+            try:
+                await loop.create_future()
+            except asyncio.CancelledError:
+                continue
+
+    task = loop.create_task(stubborn())
+    with pytest.raises(Stalled):
+        loop.run_until_complete(task)
+    loop.close()
+    assert loop.is_closed()
+    assert not task.done()

