@@ -326,10 +326,10 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         What :func:`asyncio.run` does on its way out, for loops run with
         ``run_until_complete``: a test that stalled leaves its tasks pending;
         closing the loop cancels them and runs them to their end (their
-        ``finally`` clauses close what they opened), finishes the asynchronous generators and the default
-        executor, then closes.  (Tasks that refuse to end are left as they
-        are.)  Nothing is run when the loop is running or another loop runs
-        in this thread.
+        ``finally`` clauses close what they opened), finishes the
+        asynchronous generators and the default executor, then closes.
+        (Tasks that refuse to end are left as they are.)  Nothing is run
+        when the loop is running or another loop runs in this thread.
 
         Example::
 
