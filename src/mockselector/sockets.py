@@ -70,6 +70,7 @@ _BLOCK_LIMIT = 10.0
 _WAIT_SLICE = 0.05
 
 _lock = descriptors._lock
+_acquire, _release = _lock.acquire, _lock.release
 _BOTH = EVENT_READ | EVENT_WRITE
 # Plain ints: operations on the IntFlag constants of ``socket`` are slow.
 _MSG_PEEK = int(socket.MSG_PEEK)
@@ -996,7 +997,8 @@ class MockSocket(_Endpoint):
             >>> sock.recv(4), sock.recv(4), sock.recv(4)
             (b'abcd', b'ef', b'')
         """
-        with _lock:
+        _acquire()  # not ``with _lock``: half the cost, on the hottest path
+        try:
             buf = self._inbuf
             # The fast path: bytes are buffered, no fragmentation, no flags.
             if buf and not flags and self._rng is None and type(bufsize) is int and bufsize > 0:
@@ -1019,6 +1021,8 @@ class MockSocket(_Endpoint):
                     self._peer._changed()
                 return data
             return self._recv(bufsize, flags)
+        finally:
+            _release()
 
     def _recv(self, bufsize: int, flags: int) -> bytes:
         bufsize = operator.index(bufsize)
@@ -1170,7 +1174,8 @@ class MockSocket(_Endpoint):
             >>> a.send(b"abcdef"), b.recv(10)
             (4, b'abcd')
         """
-        with _lock:
+        _acquire()  # not ``with _lock``: half the cost, on the hottest path
+        try:
             peer = self._peer
             sent, log = self._sent, self._sendlog
             # The fast path: all of ``data`` fits, no fragmentation, no flags.
@@ -1202,6 +1207,8 @@ class MockSocket(_Endpoint):
                 raise
             self._log_send(_SEND, count, bytes(view[count:]), flags)
             return count
+        finally:
+            _release()
 
     @_recorded_data
     def sendall(self, data: _Buffer, flags: int = 0) -> None:
