@@ -147,7 +147,7 @@ def test_fd_returns_the_fileno_of_a_file_mock() -> None:
 
 
 def test_fd_rejects_a_plain_int() -> None:
-    with pytest.raises(ValueError, match="not a virtual file descriptor"):
+    with pytest.raises(ValueError, match="not a file descriptor nor an object with a fileno"):
         fd(3)
 
 
@@ -156,20 +156,22 @@ def test_fd_rejects_an_object_without_fileno() -> None:
         fd(object())
 
 
-def test_fd_rejects_a_real_socket(real_pair: tuple[socket.socket, socket.socket]) -> None:
-    with pytest.raises(ValueError):
-        fd(real_pair[0])
+def test_fd_returns_the_number_of_a_real_socket(
+    real_pair: tuple[socket.socket, socket.socket],
+) -> None:
+    number = fd(real_pair[0])
+    assert number == real_pair[0].fileno()
+    assert not isinstance(number, FileDescriptor)
 
 
 def test_fd_rejects_an_object_whose_fileno_raises() -> None:
     closed = Mock(**{"fileno.side_effect": OSError("closed")})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="has no file descriptor: closed"):
         fd(closed)
 
 
-def test_fd_rejects_an_object_whose_fileno_is_a_plain_int() -> None:
-    with pytest.raises(ValueError):
-        fd(Mock(**{"fileno.return_value": 3}))
+def test_fd_returns_what_fileno_returns() -> None:
+    assert fd(Mock(**{"fileno.return_value": 3})) == 3
 
 
 @pytest.mark.parametrize(

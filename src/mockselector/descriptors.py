@@ -63,31 +63,41 @@ class FileDescriptor(int):
         return (FileDescriptor, (int(self),))
 
 
-def fd(fileobj: Any) -> FileDescriptor:
-    """Return the virtual file descriptor of a test double.
+def fd(fileobj: Any) -> Any:
+    """The file descriptor of ``fileobj``, as asynctest's ``fd()`` gives it.
 
-    A :class:`FileDescriptor` is returned as is; any other object must have a
-    ``fileno()`` method returning a :class:`FileDescriptor`.
+    A :class:`FileDescriptor` is returned as is; any other object gives what
+    its ``fileno()`` returns: the virtual descriptor of a test double, the
+    real number of a real file object.
 
-    Raises :class:`ValueError` for anything else, plain ``int`` included.
+    Raises :class:`ValueError` for anything else (an object without a usable
+    ``fileno()``), plain ``int`` included.
 
     Example::
 
+        >>> import socket
         >>> from mockselector import FileMock
         >>> mock = FileMock()
         >>> fd(mock) is mock.fileno()
         True
+        >>> with socket.socket() as real:
+        ...     fd(real) == real.fileno()
+        True
+        >>> fd(3)
+        Traceback (most recent call last):
+        ...
+        ValueError: 3 is not a file descriptor nor an object with a fileno() method
     """
     if isinstance(fileobj, FileDescriptor):
         return fileobj
-    if not isinstance(fileobj, int):
-        try:
-            number = fileobj.fileno()
-        except (AttributeError, TypeError, ValueError, OSError):
-            number = None
-        if isinstance(number, FileDescriptor):
-            return number
-    raise ValueError(f"{fileobj!r} is not a virtual file descriptor nor an object with one")
+    try:
+        return fileobj.fileno()
+    except (AttributeError, TypeError) as error:
+        raise ValueError(
+            f"{fileobj!r} is not a file descriptor nor an object with a fileno() method"
+        ) from error
+    except OSError as error:
+        raise ValueError(f"{fileobj!r} has no file descriptor: {error}") from error
 
 
 def isfilemock(obj: Any) -> bool:
@@ -100,10 +110,9 @@ def isfilemock(obj: Any) -> bool:
         (True, False)
     """
     try:
-        fd(obj)
+        return isinstance(fd(obj), FileDescriptor)
     except ValueError:
         return False
-    return True
 
 
 def _virtual_fd(fileobj: Any) -> FileDescriptor | None:
