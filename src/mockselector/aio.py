@@ -576,11 +576,14 @@ def new_event_loop(**kwargs: Any) -> TestSelectorEventLoop:
 
     - ``asyncio.Runner(loop_factory=mockselector.new_event_loop)`` (3.11+);
     - ``asyncio.run(main(), loop_factory=mockselector.new_event_loop)`` (3.12+);
-    - ``loop_factory = staticmethod(mockselector.new_event_loop)`` in a
+    - ``loop_factory = mockselector.new_event_loop`` in a
       :class:`unittest.IsolatedAsyncioTestCase` (3.13+; on every version,
-      derive from :class:`mockselector.testcase.AsyncioTestCase` instead);
+      derive from :class:`mockselector.testcase.AsyncioTestCase` instead):
+      from Python 3.10 on it is a :class:`staticmethod`, so a class
+      attribute does not turn it into a method;
     - ``functools.partial(mockselector.new_event_loop, virtual_time=True)``
-      for a variant.
+      for a variant (as a class attribute, wrap it in ``staticmethod()``:
+      Python 3.13 warns that a partial will become a method there).
 
     On Python 3.9-3.12, code that creates its loop through the event loop
     policy (``asyncio.run``, ``IsolatedAsyncioTestCase``, pytest-asyncio)
@@ -595,6 +598,12 @@ def new_event_loop(**kwargs: Any) -> TestSelectorEventLoop:
         >>> loop.close()
     """
     return TestSelectorEventLoop(**kwargs)
+
+
+if sys.version_info >= (3, 10):  # staticmethod objects are callable from 3.10 on
+    # ``loop_factory = mockselector.new_event_loop`` on a test case must not bind the
+    # test case as an argument.
+    new_event_loop = staticmethod(new_event_loop)  # type: ignore[assignment,unused-ignore]
 
 
 class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type,unused-ignore]
