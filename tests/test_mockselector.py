@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from mockselector import MockSelector, SocketMock, Stalled, TestSelector, socketpair
+from mockselector import MockSelector, MockSocket, SocketMock, Stalled, TestSelector, socketpair
 
 RW = EVENT_READ | EVENT_WRITE
 
@@ -315,3 +315,15 @@ def test_miniserv_stops_when_a_scripted_recv_sets_its_flag(miniserv: Any) -> Non
     assert c1.send.call_args_list == [((b"foo",),), ((b"quit",),)]
     assert c2.send.call_args_list == [((b"foo",),), ((b"bar",),), ((b"baz",),)]
     assert repr(selector).endswith("8 select() calls played>")
+
+
+def test_the_script_may_be_given_by_the_0_2_keyword_event_list() -> None:
+    sock = MockSocket([b"x"])
+    sel = MockSelector(event_list=[sock])
+    key = sel.register(sock, EVENT_READ)
+    assert sel.select() == [(key, EVENT_READ)]
+
+
+def test_events_and_event_list_together_are_refused() -> None:
+    with pytest.raises(TypeError, match="events or event_list"):
+        MockSelector([], event_list=[])

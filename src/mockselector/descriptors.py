@@ -36,6 +36,8 @@ class FileDescriptor(int):
         (FileDescriptor(123456), 123457)
         >>> a == int(a) and hash(a) != hash(int(a))
         True
+        >>> str(FileDescriptor(7)), f"fd={FileDescriptor(7)}"
+        ('7', 'fd=7')
     """
 
     next_fd: ClassVar[int] = 0
@@ -58,6 +60,10 @@ class FileDescriptor(int):
 
     def __repr__(self) -> str:
         return f"FileDescriptor({int(self)})"
+
+    # Printed, it is the number it stands for, as any int: ``str()``,
+    # ``f"{fd}"`` and ``"%s" % fd`` give ``"3"``; only ``repr()`` tells.
+    __str__ = int.__repr__
 
     def __reduce__(self) -> Any:
         return (FileDescriptor, (int(self),))

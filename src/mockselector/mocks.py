@@ -113,6 +113,7 @@ _SOCKET_METHOD_DEFAULTS: dict[str, Callable[[Mock], None]] = {
     "recv": _returns(b""),
     "recv_into": _returns(0),
     "gettimeout": _returns(0.0),
+    "getblocking": _returns(False),
     "getsockname": _returns(_DEFAULT_SOCKNAME),
     "getpeername": _returns(_DEFAULT_PEERNAME),
     "getsockopt": _returns(0),
@@ -150,9 +151,10 @@ class SocketMock(FileMock):
     - ``recv(n)`` returns ``b""`` and ``recv_into(buf)`` returns ``0``: end of
       file, so a reader stops instead of waiting for a readiness event nobody
       will send;
-    - ``gettimeout()`` returns ``0.0``, ``getsockname()``
-      ``("127.0.0.1", 54321)``, ``getpeername()`` ``("127.0.0.1", 8080)``,
-      ``getsockopt(...)`` and ``connect_ex(...)`` ``0``;
+    - ``gettimeout()`` returns ``0.0``, ``getblocking()`` ``False``,
+      ``getsockname()`` ``("127.0.0.1", 54321)``, ``getpeername()``
+      ``("127.0.0.1", 8080)``, ``getsockopt(...)`` and ``connect_ex(...)``
+      ``0``;
     - ``sendall``, ``connect``, ``bind``, ``listen``, ``setblocking``,
       ``settimeout``, ``setsockopt``, ``shutdown``, ``close`` return ``None``;
     - ``family``, ``type`` and ``proto`` are ``AF_INET``, ``SOCK_STREAM``

@@ -160,7 +160,10 @@ class TestSelector(selectors.BaseSelector):
 
     **Never hang.**  When there is nothing to wait for (no wrapped selector,
     or one holding nothing), ``select()`` returns ``[]`` at once, whatever
-    its timeout.  After ``stall_limit`` such empty calls in a row (default
+    its timeout.  (A wrapped selector whose ``get_map()`` is no mapping, a
+    ``Mock(selectors.BaseSelector)`` say, may hold anything: it is always
+    asked, with the caller's timeout, and its empty answers count below.)
+    After ``stall_limit`` such empty calls in a row (default
     :data:`DEFAULT_STALL_LIMIT`) the next one raises :class:`Stalled`,
     naming what is registered and what it waits for.  ``with selector:``
     swallows the ``Stalled`` of that selector, so a server loop run inside
@@ -211,6 +214,9 @@ class TestSelector(selectors.BaseSelector):
         # Whether _edge holds an event for an object of the wrapped selector.
         self._edge_real = False
         self._idle = 0
+        # Whether the wrapped selector hides what it holds (its get_map() is no
+        # mapping, as with a Mock(BaseSelector)): then it is always asked.
+        self._opaque = False
         self._map: _SelectorMapping | None = _SelectorMapping(self)
         if selector is not None:
             self._adopt(selector)
@@ -218,6 +224,7 @@ class TestSelector(selectors.BaseSelector):
     def _adopt(self, selector: selectors.BaseSelector) -> None:
         mapping = selector.get_map()
         if not isinstance(mapping, Mapping):  # a Mock(BaseSelector), for one
+            self._opaque = True
             return
         for key in list(mapping.values()):
             if isinstance(key, SelectorKey) and not isinstance(key.fd, FileDescriptor):
@@ -255,8 +262,9 @@ class TestSelector(selectors.BaseSelector):
             inner = self._selector
             if inner is not None and not isinstance(fd, FileDescriptor):
                 key = inner.register(fileobj, events, data)
-                self._fd_to_key[slot] = (key if isinstance(key, SelectorKey)
-                                       else SelectorKey(fileobj, fd, events, data))
+                if not isinstance(key, SelectorKey):  # a Mock(BaseSelector)'s answer
+                    key = SelectorKey(fileobj, fd, events, data)
+                self._fd_to_key[slot] = key
                 self._nreal += 1
                 return key
             key = SelectorKey(fileobj, fd, events, data)
@@ -330,8 +338,9 @@ class TestSelector(selectors.BaseSelector):
                 self._nreal -= 1
                 self._edge.pop(slot, None)
                 changed = inner.modify(fileobj, events, data)
-                self._fd_to_key[slot] = (changed if isinstance(changed, SelectorKey)
-                                       else key._replace(events=events, data=data))
+                if not isinstance(changed, SelectorKey):  # a Mock(BaseSelector)'s answer
+                    changed = key._replace(events=events, data=data)
+                self._fd_to_key[slot] = changed
                 self._nreal += 1
                 return changed
             key = key._replace(events=events, data=data)
@@ -368,7 +377,7 @@ class TestSelector(selectors.BaseSelector):
                 ready = list(self._ready.values())
             else:
                 ready = None
-            if inner is None or not self._nreal:
+            if inner is None or not (self._nreal or self._opaque):
                 if ready:
                     self._idle = 0
                     return ready
@@ -383,6 +392,11 @@ class TestSelector(selectors.BaseSelector):
             with _LOCK:
                 ready = self._collect()
             return self._merge(ready, real)
+        if self._opaque:  # a wrapped Mock: its empty answers count towards Stalled
+            with _LOCK:
+                if not real:
+                    return self._nothing_ready(0)
+                self._idle = 0
         return real
 
     def close(self) -> None:
@@ -411,6 +425,24 @@ class TestSelector(selectors.BaseSelector):
             self._map = None
         if self._selector is not None:
             self._selector.close()
+
+    def get_key(self, fileobj: Any) -> SelectorKey:
+        """The key of ``fileobj``, here or in the wrapped selector.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, SocketMock
+            >>> sel, sock = TestSelector(), SocketMock()
+            >>> sel.get_key(sock)
+            Traceback (most recent call last):
+            ...
+            KeyError: "<SocketMock ...> is not registered"
+        """
+        mapping = self._map
+        if mapping is None:
+            raise RuntimeError(f"{self!r} is closed")
+        return mapping[fileobj]
 
     # typeshed omits that get_map() returns None once the selector is closed.
     def get_map(self) -> Mapping[Any, SelectorKey] | None:  # type: ignore[override]
@@ -664,8 +696,8 @@ class TestSelector(selectors.BaseSelector):
 class MockSelector(TestSelector):
     """A selector whose ``select()`` calls return scripted events (mockselector 0.2).
 
-    ``events`` is the script, one entry per ``select()`` call (timeouts are
-    ignored).  An entry is a registered file object (reported with
+    ``events`` (or ``event_list=``, the 0.2 keyword) is the script, one entry
+    per ``select()`` call (timeouts are ignored).  An entry is a registered file object (reported with
     ``EVENT_READ``), a ``(fileobj, events)`` pair (a tuple whose second item
     is an event mask), or an iterable of those: simultaneous events, one
     result per object; an empty one is a timeout.  When the script is
@@ -715,7 +747,13 @@ class MockSelector(TestSelector):
         def __str__(self) -> str:
             return f"the script of {self.selector!r} is exhausted"
 
-    def __init__(self, events: Iterable[Any] | None = None) -> None:
+    def __init__(
+        self, events: Iterable[Any] | None = None, *, event_list: Iterable[Any] | None = None,
+    ) -> None:
+        if event_list is not None:  # the keyword of mockselector 0.2
+            if events is not None:
+                raise TypeError("MockSelector() takes events or event_list, not both")
+            events = event_list
         super().__init__()
         self._script = iter(events if events is not None else ())
         self._step = 0
