@@ -992,7 +992,7 @@ def test_idle_workers_of_a_thread_pool_do_not_delay_a_stall(
         started = time.monotonic()
         with pytest.raises(Stalled):
             loop.run_until_complete(loop.create_future())
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 5  # not the 10 s patience
 
 
 def test_a_daemon_thread_older_than_the_loop_is_not_waited_for(
@@ -1004,7 +1004,7 @@ def test_a_daemon_thread_older_than_the_loop_is_not_waited_for(
         started = time.monotonic()
         with pytest.raises(Stalled):
             loop.run_until_complete(loop.create_future())
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 5  # not the 10 s patience
     finally:
         loop.close()
 
@@ -1065,7 +1065,7 @@ def test_sleeping_an_hour_takes_no_time_and_advances_the_clock_an_hour(
     started = time.monotonic()
     vloop.run_until_complete(asyncio.sleep(3600))
     assert vloop.time() == 3600.0
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5  # not an hour
 
 
 def test_successive_sleeps_add_up(vloop: TestSelectorEventLoop) -> None:
@@ -1154,7 +1154,7 @@ def test_virtual_time_jumps_after_patience_with_an_idle_thread(
     try:
         started = time.monotonic()
         loop.run_until_complete(asyncio.sleep(3600))
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 2
         assert loop.time() == 3600.0
     finally:
         loop.close()

@@ -904,7 +904,7 @@ def test_sleep_an_hour_is_instant_and_advances_time_by_an_hour(
     real = time.monotonic()
     vloop.run_until_complete(asyncio.sleep(3600))
     assert vloop.time() - start == 3600
-    assert time.monotonic() - real < 0.5
+    assert time.monotonic() - real < 5  # not an hour
 
 
 def test_sleep_through_the_policy_in_virtual_time(policy_restored: None) -> None:

@@ -697,10 +697,11 @@ class MockSelector(TestSelector):
     """A selector whose ``select()`` calls return scripted events (mockselector 0.2).
 
     ``events`` (or ``event_list=``, the 0.2 keyword) is the script, one entry
-    per ``select()`` call (timeouts are ignored).  An entry is a registered file object (reported with
-    ``EVENT_READ``), a ``(fileobj, events)`` pair (a tuple whose second item
-    is an event mask), or an iterable of those: simultaneous events, one
-    result per object; an empty one is a timeout.  When the script is
+    per ``select()`` call (timeouts are ignored).  An entry is a registered
+    file object (reported with ``EVENT_READ``), a ``(fileobj, events)``
+    pair (a tuple whose second item is an event mask), or an iterable of
+    those: simultaneous events, one result per object; an empty one is a
+    timeout.  When the script is
     exhausted, ``select()`` raises :class:`MockSelector.EndException`;
     ``with selector:`` swallows it (its own only), so a never-ending server
     loop ends cleanly.

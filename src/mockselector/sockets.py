@@ -423,6 +423,8 @@ class _Endpoint(_RealSocket, _Source):
             if not isinstance(value, (int, float)):
                 raise TypeError(f"Timeout value must be int, float or None, not {value!r}")
             value = float(value)
+            if value != value:
+                raise ValueError("Invalid value NaN (not a number)")
             if value < 0:
                 raise ValueError("Timeout value out of range")
         self._timeout = value
@@ -724,6 +726,11 @@ class MockSocket(_Endpoint):
         seed: int | None = None, capacity: int | None = None,
         family: int = socket.AF_INET,
     ) -> None:
+        if isinstance(recvs, (bytes, bytearray, memoryview, str)):
+            raise TypeError(
+                f"MockSocket(recvs): recvs is a sequence of chunks for recv() to return, "
+                f"not one {type(recvs).__name__}: write MockSocket([{recvs!r}])"
+            )
         self._init_stream(family, capacity, seed)
         if isinstance(recvs, Sized):
             if len(recvs):
@@ -1507,7 +1514,8 @@ class ListenSocket(_Endpoint):
     **Scripted (mockselector 0.2).**  ``ListenSocket(accepted)``: ``accept()``
     returns the sockets of ``accepted`` in order (a callable that is not a
     Mock is called to make one), each with a distinct peer address; then the
-    connections made with :meth:`new_connection`.
+    connections made with :meth:`new_connection`.  An iterator (a generator)
+    is read lazily, one item per ``accept()``, so it may be endless.
 
     With nothing to accept, a non-blocking listener raises
     ``BlockingIOError`` (as asyncio and socketserver expect); a blocking one
@@ -1526,9 +1534,19 @@ class ListenSocket(_Endpoint):
         >>> client.sendall(b"hi")
         >>> server_end.recv(1024), address == client.getsockname()
         (b'hi', True)
+
+    A scripted listener whose script never ends::
+
+        >>> import itertools
+        >>> listener = ListenSocket(itertools.repeat(MockSocket))
+        >>> listener.bind(("127.0.0.1", 80)); listener.listen()
+        >>> listener
+        <ListenSocket fd=... listening ('127.0.0.1', 80) 0+ waiting>
+        >>> isinstance(listener.accept()[0], MockSocket)
+        True
     """
 
-    __slots__ = ("_backlog", "_in_memory", "_pending", "_scripted", "_state")
+    __slots__ = ("_backlog", "_in_memory", "_pending", "_scripted", "_scripted_rest", "_state")
 
     _raw_bind: ClassVar[Callable[..., Any]]
     _raw_listen: ClassVar[Callable[..., Any]]
@@ -1546,7 +1564,14 @@ class ListenSocket(_Endpoint):
                 family = socket.AF_INET
         self._init_endpoint(int(family))
         self._state = _NEW
-        self._scripted: list[Any] = list(accepted) if accepted is not None else []
+        # The 0.2 script: what accept() returns next, and the rest of a script
+        # given as an iterator, read lazily (it may be endless).
+        self._scripted: deque[Any] = deque()
+        self._scripted_rest: Iterator[Any] | None = None
+        if isinstance(accepted, Sized):
+            self._scripted.extend(accepted)
+        elif accepted is not None:
+            self._scripted_rest = iter(accepted)
         self._pending: deque[MockSocket] = deque()
         self._in_memory = False
         self._backlog = 0
@@ -1563,14 +1588,17 @@ class ListenSocket(_Endpoint):
 
     def __repr__(self) -> str:
         state = ("new", "bound", "listening")[self._state] if not self._dead else "closed"
-        waiting = len(self._pending) + len(self._scripted)
+        waiting = f"{len(self._pending) + len(self._scripted)}"
+        if self._scripted_rest is not None:
+            waiting += "+"
         return (f"<ListenSocket fd={int(self._fd)} {state} {self._sockname!r}"
-                + (f" {waiting} waiting" if waiting and not self._dead else "") + ">")
+                + (f" {waiting} waiting" if waiting != "0" and not self._dead else "") + ">")
 
     def _readiness(self) -> int:
         if self._dead or self._state != _LISTENING:
             return 0
-        return EVENT_READ if self._pending or self._scripted else 0
+        waiting = self._pending or self._scripted or self._scripted_rest is not None
+        return EVENT_READ if waiting else 0
 
     @_recorded
     def bind(self, address: Any) -> None:
@@ -1631,8 +1659,15 @@ class ListenSocket(_Endpoint):
                 self._check_open("accept()")
                 if self._state != _LISTENING:
                     raise _oserror(errno.EINVAL, self, "accept() before bind() and listen()")
+                if not self._scripted and self._scripted_rest is not None:
+                    item = next(self._scripted_rest, _END)
+                    if item is _END:
+                        self._scripted_rest = None
+                        self._changed()
+                    else:
+                        self._scripted.append(item)
                 if self._scripted:
-                    connection = self._accept_scripted(self._scripted.pop(0))
+                    connection = self._accept_scripted(self._scripted.popleft())
                     break
                 if self._pending:
                     connection = self._pending.popleft()
