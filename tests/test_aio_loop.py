@@ -40,6 +40,7 @@ from mockselector import (
     set_write_ready,
     socketpair,
 )
+from support import RecordingProtocol
 
 ADDRESS = ("127.0.0.1", 8080)
 
@@ -89,36 +90,6 @@ def later(delay: float, func: Callable[..., Any], *args: Any, daemon: bool = Fal
 async def connect(listener: ListenSocket, **options: Any
                   ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     return await asyncio.open_connection(sock=listener.new_connection(**options))
-
-
-class Recorder(asyncio.Protocol):
-    """A protocol that records what happens to it."""
-
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-        self.data = bytearray()
-        self.transport: Any = None
-        self.lost = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-        self.events.append("made")
-
-    def data_received(self, data: bytes) -> None:
-        self.data += data
-
-    def eof_received(self) -> None:
-        self.events.append("eof")
-
-    def pause_writing(self) -> None:
-        self.events.append("pause")
-
-    def resume_writing(self) -> None:
-        self.events.append("resume")
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.events.append(("lost", exc))
-        self.lost.set_result(None)
 
 
 async def read_all(sock: MockSocket, size: int) -> bytes:
@@ -348,7 +319,7 @@ def test_create_connection_runs_a_protocol_on_an_in_memory_socket(
     async def main() -> tuple[bytes, list[Any]]:
         a, b = socketpair()
         transport, protocol = await asyncio.get_running_loop().create_connection(
-            Recorder, sock=a)
+            RecordingProtocol, sock=a)
         transport.write(b"ping")
         b.sendall(b"pong")
         received = b.recv(100)
@@ -365,10 +336,10 @@ def test_create_server_accepts_connections_on_a_listen_socket(
     loop: TestSelectorEventLoop,
 ) -> None:
     async def main() -> bytes:
-        accepted: list[Recorder] = []
+        accepted: list[RecordingProtocol] = []
 
-        def factory() -> Recorder:
-            accepted.append(Recorder())
+        def factory() -> RecordingProtocol:
+            accepted.append(RecordingProtocol())
             return accepted[-1]
 
         listener = ListenSocket(address=ADDRESS)
@@ -391,7 +362,7 @@ def test_connect_accepted_socket_runs_a_protocol(loop: TestSelectorEventLoop) ->
         client = listener.new_connection()
         server_end, _ = listener.accept()
         transport, protocol = await asyncio.get_running_loop().connect_accepted_socket(
-            Recorder, server_end)
+            RecordingProtocol, server_end)
         transport.write(b"welcome")
         client.sendall(b"thanks")
         client.shutdown(socket.SHUT_WR)
@@ -433,7 +404,7 @@ def test_buffered_protocol_receives_into_its_own_buffer(loop: TestSelectorEventL
 def test_transport_buffers_what_the_peer_has_no_room_for(loop: TestSelectorEventLoop) -> None:
     async def main() -> int:
         a, _b = socketpair(capacity=1000)
-        transport, _ = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         transport.write(b"x" * 2500)
         size = transport.get_write_buffer_size()
         transport.abort()
@@ -446,7 +417,7 @@ def test_transport_flushes_its_buffer_as_the_peer_reads(loop: TestSelectorEventL
     async def main() -> bytes:
         a, b = socketpair(capacity=1000)
         b.setblocking(False)
-        transport, _ = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         payload = bytes(range(256)) * 20
         transport.write(payload)
         data = await read_all(b, len(payload))
@@ -462,7 +433,7 @@ def test_transport_flushes_with_sendmsg_from_3_12_and_with_send_before(
     async def main() -> MockSocket:
         a, b = socketpair(capacity=1000)
         b.setblocking(False)
-        transport, _ = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         transport.write(b"x" * 3000)
         await read_all(b, 3000)
         transport.close()
@@ -480,7 +451,7 @@ def test_transport_writelines_sends_every_buffer(loop: TestSelectorEventLoop) ->
     async def main() -> bytes:
         a, b = socketpair(capacity=10)
         b.setblocking(False)
-        transport, _ = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         transport.writelines([b"first ", bytearray(b"second "), memoryview(b"third")])
         data = await read_all(b, 18)
         transport.close()
@@ -496,7 +467,7 @@ def test_transport_pauses_and_resumes_writing_under_a_small_capacity(
         a, b = socketpair(capacity=1000)
         b.setblocking(False)
         transport, protocol = await asyncio.get_running_loop().create_connection(
-            Recorder, sock=a)
+            RecordingProtocol, sock=a)
         transport.set_write_buffer_limits(high=2000, low=500)
         transport.write(b"x" * 5000)
         paused = list(protocol.events)
@@ -554,7 +525,7 @@ def test_write_eof_after_a_buffered_write_sends_the_data_first(
     async def main() -> bytes:
         a, b = socketpair(capacity=100)
         b.setblocking(False)
-        transport, _ = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         transport.write(b"z" * 1000)
         transport.write_eof()
         data = await read_all(b, 1000)
@@ -569,7 +540,7 @@ def test_abort_drops_the_buffer_and_closes_at_once(loop: TestSelectorEventLoop) 
     async def main() -> tuple[bytes, list[Any]]:
         a, b = socketpair(capacity=100)
         transport, protocol = await asyncio.get_running_loop().create_connection(
-            Recorder, sock=a)
+            RecordingProtocol, sock=a)
         transport.write(b"w" * 1000)
         transport.abort()
         await protocol.lost
@@ -586,7 +557,7 @@ def test_peer_reset_reaches_the_protocol_as_connection_lost(
 ) -> None:
     async def main() -> Any:
         a, b = socketpair()
-        _, protocol = await asyncio.get_running_loop().create_connection(Recorder, sock=a)
+        _, protocol = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         b.reset()
         await protocol.lost
         return protocol.events[-1][1]
@@ -676,7 +647,7 @@ def test_loop_sendfile_sends_a_file_through_a_transport(
     async def main() -> bytes:
         a, b = socketpair()
         b.setblocking(False)
-        transport, _ = await loop.create_connection(Recorder, sock=a)
+        transport, _ = await loop.create_connection(RecordingProtocol, sock=a)
         with path.open("rb") as file:
             await loop.sendfile(transport, file)
         data = await read_all(b, 500)

@@ -37,6 +37,7 @@ from mockselector import (
     set_write_ready,
     socketpair,
 )
+from support import RecordingProtocol
 
 ADDRESS = ("127.0.0.1", 8080)
 
@@ -295,41 +296,10 @@ def test_stream_extra_info_names_both_ends(loop: TestSelectorEventLoop) -> None:
     loop.run_until_complete(main())
 
 
-class Proto(asyncio.Protocol):
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-        self.data = bytearray()
-        self.transport: Any = None
-        self.lost = asyncio.get_running_loop().create_future()
-        self.eof = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-        self.events.append("made")
-
-    def data_received(self, data: bytes) -> None:
-        self.data += data
-
-    def eof_received(self) -> None:
-        self.events.append("eof")
-        self.eof.set_result(None)
-
-    def pause_writing(self) -> None:
-        self.events.append("pause")
-
-    def resume_writing(self) -> None:
-        self.events.append("resume")
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.events.append(("lost", exc))
-        if not self.lost.done():
-            self.lost.set_result(exc)
-
-
 def test_create_connection_with_sock(loop: TestSelectorEventLoop) -> None:
     async def main() -> None:
         a, b = socketpair()
-        transport, proto = await loop.create_connection(Proto, sock=a)
+        transport, proto = await loop.create_connection(RecordingProtocol, sock=a)
         transport.write(b"hello")
         await asyncio.sleep(0)
         assert b.recv(100) == b"hello"
@@ -347,10 +317,10 @@ def test_create_connection_with_sock(loop: TestSelectorEventLoop) -> None:
 def test_create_server_with_listen_socket(loop: TestSelectorEventLoop) -> None:
     async def main() -> None:
         listener = ListenSocket(address=ADDRESS)
-        protos: list[Proto] = []
+        protos: list[RecordingProtocol] = []
 
-        def factory() -> Proto:
-            protos.append(Proto())
+        def factory() -> RecordingProtocol:
+            protos.append(RecordingProtocol())
             return protos[-1]
 
         server = await loop.create_server(factory, sock=listener)
@@ -376,7 +346,7 @@ def test_connect_accepted_socket(loop: TestSelectorEventLoop) -> None:
         listener.listen()
         client = listener.new_connection()
         conn, _ = listener.accept()
-        _transport, proto = await loop.connect_accepted_socket(Proto, conn)
+        _transport, proto = await loop.connect_accepted_socket(RecordingProtocol, conn)
         client.sendall(b"abc")
         client.close()
         await proto.lost
@@ -389,7 +359,7 @@ def test_connect_accepted_socket(loop: TestSelectorEventLoop) -> None:
 def test_pause_and_resume_writing_under_a_small_capacity(loop: TestSelectorEventLoop) -> None:
     async def main() -> None:
         a, b = socketpair(capacity=1000)
-        transport, proto = await loop.create_connection(Proto, sock=a)
+        transport, proto = await loop.create_connection(RecordingProtocol, sock=a)
         transport.set_write_buffer_limits(high=2000, low=500)
         transport.write(b"x" * 10000)
         assert proto.events == ["made", "pause"]
@@ -455,7 +425,7 @@ def test_abort_gives_the_peer_eof_like_the_kernel(kind: str, loop: TestSelectorE
     async def main() -> Any:
         a, b = socket.socketpair() if kind == "real" else socketpair()
         b.setblocking(False)
-        transport, proto = await loop.create_connection(Proto, sock=a)
+        transport, proto = await loop.create_connection(RecordingProtocol, sock=a)
         transport.write(b"before")
         transport.abort()
         await proto.lost
@@ -490,7 +460,7 @@ def test_abort_with_unread_data_resets_the_peer_like_the_kernel(
             b = listener.new_connection()
             a, _ = listener.accept()
         b.setblocking(False)
-        transport, proto = await loop.create_connection(Proto, sock=a)
+        transport, proto = await loop.create_connection(RecordingProtocol, sock=a)
         transport.pause_reading()
         b.sendall(b"unread")
         await asyncio.sleep(0.05)

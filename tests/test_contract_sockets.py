@@ -20,8 +20,6 @@ import pickle
 import selectors
 import socket
 import socketserver
-import threading
-from collections.abc import Iterator
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable
 from unittest import mock
@@ -32,21 +30,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mockselector import ListenSocket, MockSocket, SocketMock, Stalled, TestSelector, socketpair
+from support import HelloHandler, UpperHandler, in_thread, read_to_eof, server_on
 
 RealSocket = socket.socket
-
-
-@pytest.fixture(params=["kernel", "memory"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def pair(kind: str) -> Iterator[tuple[Any, Any]]:
-    a, b = socket.socketpair() if kind == "kernel" else socketpair()
-    yield a, b
-    a.close()
-    b.close()
 
 
 @pytest.fixture
@@ -71,21 +57,6 @@ def listening(accepted: Any = None) -> ListenSocket:
     listener.bind(("localhost", 80))
     listener.listen(5)
     return listener
-
-
-def read_to_eof(sock: Any) -> bytes:
-    received = bytearray()
-    while True:
-        chunk = sock.recv(4096)
-        if not chunk:
-            return bytes(received)
-        received += chunk
-
-
-def in_thread(target: Callable[[], Any]) -> threading.Thread:
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread
 
 
 # -- socketpair() ------------------------------------------------------------------------------
@@ -771,40 +742,10 @@ test_random_operations_give_the_kernels_results_and_readiness = SameAsTheKernel.
 # -- unmodified code ------------------------------------------------------------------------------
 
 
-class UpperHandler(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
-        for line in self.rfile:
-            self.wfile.write(line.upper())
-
-
-class HelloHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = f"hello from {self.path}".encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(listener: ListenSocket, server_class: Any, handler: Any) -> Any:
-    with mock.patch.object(socket, "socket", lambda *args, **kwargs: listener):
-        return server_class(("127.0.0.1", 0), handler)
-
-
-@pytest.fixture
-def in_memory_selectors() -> Iterator[None]:
-    with mock.patch("selectors.DefaultSelector", TestSelector), \
-            mock.patch("socketserver._ServerSelector", TestSelector):
-        yield
-
-
 @pytest.mark.usefixtures("in_memory_selectors")
 def test_a_threading_tcp_server_serves_seeded_clients_until_nothing_is_left() -> None:
     listener = ListenSocket()
-    server = serve(listener, socketserver.ThreadingTCPServer, UpperHandler)
+    server = server_on(listener, socketserver.ThreadingTCPServer, UpperHandler)
     clients = [listener.new_connection(seed=seed) for seed in range(4)]
     for number, client in enumerate(clients):
         client.sendall(b"hello %d\nbye\n" % number)
@@ -833,7 +774,7 @@ def test_a_server_given_the_listener_after_construction_serves_it() -> None:
 @pytest.mark.usefixtures("in_memory_selectors")
 def test_http_client_talks_to_a_threaded_http_server() -> None:
     listener = ListenSocket()
-    server = serve(listener, http.server.ThreadingHTTPServer, HelloHandler)
+    server = server_on(listener, http.server.ThreadingHTTPServer, HelloHandler)
     thread = in_thread(lambda: server.serve_forever(poll_interval=0.01))
     connection = http.client.HTTPConnection("127.0.0.1", 8080, timeout=10)
     connection.sock = listener.new_connection(seed=2)

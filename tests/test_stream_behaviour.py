@@ -24,19 +24,6 @@ import mockselector
 RealSocket = socket.socket
 
 
-@pytest.fixture(params=["kernel", "memory"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def pair(kind: str) -> Iterator[tuple[Any, Any]]:
-    a, b = socket.socketpair() if kind == "kernel" else mockselector.socketpair()
-    yield a, b
-    a.close()
-    b.close()
-
-
 @pytest.fixture
 def events(kind: str) -> Callable[[Any], int]:
     """What a selector reports for a socket now (registered for both events)."""

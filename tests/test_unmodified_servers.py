@@ -15,14 +15,11 @@ import http.server
 import selectors
 import socket
 import socketserver
-import threading
-from collections.abc import Iterator
-from typing import Any
-from unittest import mock
 
 import pytest
 
 from mockselector import ListenSocket, MockSocket, Stalled, TestSelector
+from support import HelloHandler, UpperHandler, in_thread, read_to_eof, server_on
 
 # -- the code under test, as it would be written for real sockets ------------------------------
 
@@ -49,63 +46,11 @@ def echo_server(listener: socket.socket) -> None:
                     connection.close()
 
 
-class UpperHandler(socketserver.StreamRequestHandler):
-    """Answers each line with the line in upper case."""
-
-    def handle(self) -> None:
-        for line in self.rfile:
-            self.wfile.write(line.upper())
-
-
-class HelloHandler(http.server.BaseHTTPRequestHandler):
-    """Answers GET with a greeting that names the path."""
-
-    def do_GET(self) -> None:
-        body = f"hello from {self.path}".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 class KeepAliveHelloHandler(HelloHandler):
     protocol_version = "HTTP/1.1"
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def read_to_eof(sock: socket.socket) -> bytes:
-    received = bytearray()
-    while True:
-        chunk = sock.recv(4096)
-        if not chunk:
-            return bytes(received)
-        received += chunk
-
-
-def server_on(listener: ListenSocket, server_class: Any, handler: Any) -> Any:
-    """Build a socketserver server whose socket.socket() call returns ``listener``."""
-    with mock.patch.object(socket, "socket", lambda *args, **kwargs: listener):
-        return server_class(("127.0.0.1", 8080), handler)
-
-
-@pytest.fixture
-def in_memory_selectors() -> Iterator[None]:
-    """selectors.DefaultSelector and socketserver's selector become TestSelector."""
-    with mock.patch("selectors.DefaultSelector", TestSelector), \
-            mock.patch("socketserver._ServerSelector", TestSelector):
-        yield
-
-
-def run_in_thread(target: Any) -> threading.Thread:
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread
 
 
 # -- a selectors loop --------------------------------------------------------------------------
@@ -136,7 +81,7 @@ def test_a_selectors_echo_loop_serves_a_client_in_another_thread() -> None:
             replies.append(client.recv(100))
         client.close()
 
-    thread = run_in_thread(converse)
+    thread = in_thread(converse)
     echo_server(listener)
     thread.join(10)
     assert (thread.is_alive(), replies) == (False, [b"one", b"two", b"three"])
@@ -203,7 +148,7 @@ def test_a_handler_waiting_for_data_that_never_comes_raises_stalled() -> None:
 def test_a_threaded_socketserver_shuts_down_on_request() -> None:
     listener = ListenSocket()
     server = server_on(listener, socketserver.TCPServer, UpperHandler)
-    thread = run_in_thread(lambda: server.serve_forever(poll_interval=0.01))
+    thread = in_thread(lambda: server.serve_forever(poll_interval=0.01))
     client = listener.new_connection()
     client.settimeout(10)
     client.sendall(b"threaded\n")
@@ -252,7 +197,7 @@ def test_http_client_reads_the_body_after_closing_its_connection() -> None:
 def test_http_server_in_a_thread_answers_keep_alive_requests() -> None:
     listener = ListenSocket()
     server = server_on(listener, http.server.HTTPServer, KeepAliveHelloHandler)
-    thread = run_in_thread(lambda: server.serve_forever(poll_interval=0.01))
+    thread = in_thread(lambda: server.serve_forever(poll_interval=0.01))
     connection = http.client.HTTPConnection("127.0.0.1", 8080, timeout=10)
     client = listener.new_connection(seed=7)
     client.settimeout(10)
