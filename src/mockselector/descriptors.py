@@ -245,7 +245,7 @@ class _Source:
         """
         if events != self._events:
             self._events = events  # type: ignore[misc]  # a subclass slot
-            for ready, slot, key in self._watchers:
+            for ready, slot, key in self._watchers:  # _post(), inlined: the hot path
                 mine = events & key.events
                 if mine:
                     ready[slot] = (key, mine)
