@@ -431,7 +431,7 @@ def test_transport_flushes_with_sendmsg_from_3_12_and_with_send_before(
     loop: TestSelectorEventLoop,
 ) -> None:
     async def main() -> MockSocket:
-        a, b = socketpair(capacity=1000)
+        a, b = socketpair(capacity=1000, record=True)
         b.setblocking(False)
         transport, _ = await asyncio.get_running_loop().create_connection(RecordingProtocol, sock=a)
         transport.write(b"x" * 3000)
@@ -773,8 +773,9 @@ def test_a_virtual_descriptor_numbered_like_a_real_transport_is_usable(
 
     async def main() -> bytes:
         _, writer = await asyncio.open_connection(sock=real)
-        FileDescriptor.next_fd = real.fileno()
         a, b = socketpair()
+        a._fd = FileDescriptor(real.fileno())  # the number of a live real socket
+        a._fd.source = a
         assert a.fileno() == real.fileno()
         a.setblocking(False)
         b.sendall(b"virtual")

@@ -126,7 +126,7 @@ def test_recv_peek_and_dontwait_together_leave_the_data(pair: tuple[Any, Any]) -
 
 
 def test_sent_records_what_send_sendall_and_sendmsg_sent_in_order() -> None:
-    a, b = socketpair()
+    a, b = socketpair(record=True)
     a.send(b"1")
     a.sendall(bytearray(b"22"))
     a.sendmsg([b"3", memoryview(b"33")])
@@ -136,7 +136,7 @@ def test_sent_records_what_send_sendall_and_sendmsg_sent_in_order() -> None:
 
 def test_sent_of_an_accepted_socket_records_what_the_server_sent() -> None:
     listener = ListenSocket(address=("127.0.0.1", 80))
-    client = listener.new_connection()
+    client = listener.new_connection(record=True)
     server_end, _ = listener.accept()
     server_end.sendall(b"welcome")
     assert (server_end.sent, client.recv(100)) == (b"welcome", b"welcome")

@@ -706,8 +706,9 @@ def test_stalled_message_names_each_object_and_what_it_waits_for() -> None:
     assert lines[1] == "Registered:"
     assert lines[2] == (f"  {mock_sock!r} (virtual FD 1000) waits for EVENT_READ | EVENT_WRITE: "
                         "a mock, ready only when told with set_read_ready() / set_write_ready()")
-    assert lines[3] == (f"  {b!r} (virtual FD 1002) waits for EVENT_READ: in memory, ready "
-                        "when its state allows (data, EOF, room to send, a connection)")
+    assert lines[3] == (f"  {b!r} (virtual FD {int(b.fileno())}) waits for EVENT_READ: in "
+                        "memory, ready when its state allows (data, EOF, room to send, "
+                        "a connection)")
     assert lines[4].startswith(f"  {real_text} waits for EVENT_WRITE: "
                                "a real file object, which a TestSelector without a wrapped "
                                "selector never polls")

@@ -17,6 +17,7 @@ import tracemalloc
 from collections.abc import Iterator
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any
+from unittest import mock
 from unittest.mock import DEFAULT, Mock, call, patch
 
 import pytest
@@ -188,10 +189,8 @@ def test_send_calls_are_recorded_as_the_0_2_mock_recorded_them() -> None:
     assert [((b"foo",),), ((b"quit",),)] == sock.send.call_args_list
 
 
-def test_every_send_of_a_connected_socket_is_recorded(
-    pair: tuple[MockSocket, MockSocket],
-) -> None:
-    a, _ = pair
+def test_every_send_of_a_connected_socket_made_with_record_is_recorded() -> None:
+    a, _ = socketpair(record=True)
     for word in (b"one", b"two", b"three"):
         a.send(word)
     assert a.send.call_args_list == [call(b"one"), call(b"two"), call(b"three")]
@@ -226,14 +225,14 @@ def test_sendall_and_sendmsg_calls_are_recorded_separately_from_send() -> None:
 
 
 def test_a_partial_send_is_recorded_with_all_the_data_passed() -> None:
-    a, _ = socketpair(capacity=3)
+    a, _ = socketpair(capacity=3, record=True)
     a.setblocking(False)
     assert a.send(b"abcdef") == 3
     assert (a.send.call_args_list, a.sent) == ([call(b"abcdef")], b"abc")
 
 
 def test_a_send_that_raised_is_recorded() -> None:
-    a, _ = socketpair(capacity=1)
+    a, _ = socketpair(capacity=1, record=True)
     a.setblocking(False)
     a.send(b"x")
     with pytest.raises(BlockingIOError):
@@ -537,9 +536,26 @@ def test_a_mock_socket_cannot_be_pickled() -> None:
         pickle.dumps(MockSocket())
 
 
-def test_recv_with_an_unsupported_flag_raises_value_error() -> None:
-    with pytest.raises(ValueError, match="flags"):
-        MockSocket([b"x"]).recv(10, socket.MSG_WAITALL)
+def test_recv_with_an_unsupported_flag_raises_einval() -> None:
+    with pytest.raises(OSError, match="flags") as info:
+        MockSocket([b"x"]).recv(10, socket.MSG_OOB)
+    assert info.value.errno == errno.EINVAL
+
+
+def test_recv_waitall_waits_for_the_whole_size_across_chunks() -> None:
+    sock = MockSocket([b"ab", b"cd", b"ef"])
+    assert (sock.recv(5, socket.MSG_WAITALL), sock.recv(5, socket.MSG_WAITALL)) == (
+        b"abcde", b"f")
+
+
+def test_recv_waitall_waits_for_a_peer_thread(kind: str) -> None:
+    a, b = socket.socketpair() if kind == "kernel" else socketpair()
+    with a, b:
+        timer = threading.Timer(0.05, lambda: (b.sendall(b"45678"), b.close()))
+        b.sendall(b"123")
+        timer.start()
+        assert a.recv(6, socket.MSG_WAITALL) == b"123456"
+        timer.join()
 
 
 def test_sendmsg_with_ancillary_data_raises_os_error() -> None:
@@ -835,11 +851,16 @@ def test_accept_returns_a_fresh_mock_socket_once_the_queue_is_exhausted() -> Non
 
 
 def test_the_fresh_socket_is_built_only_when_accept_needs_it() -> None:
-    start = FileDescriptor.next_fd
     listener = listening()
-    built_before_accept = FileDescriptor.next_fd - start
-    listener.accept()
-    assert (built_before_accept, FileDescriptor.next_fd - start) == (1, 2)
+    with mock.patch.object(MockSocket, "__init__", autospec=True,
+                           side_effect=MockSocket.__init__) as init:
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+        built_before = init.call_count
+        listener.setblocking(True)
+        listener.accept()
+    assert (built_before, init.call_count) == (0, 1)
 
 
 def test_listen_before_bind_raises_os_error() -> None:

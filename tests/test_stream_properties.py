@@ -45,7 +45,7 @@ def drain(sock: MockSocket, size: int) -> bytes:
 def test_random_sends_and_recvs_deliver_every_byte_once_in_order(
     seed: int | None, capacity: int | None, steps: list[tuple[str, int]], final_size: int,
 ) -> None:
-    sender, receiver = socketpair(seed=seed, capacity=capacity)
+    sender, receiver = socketpair(seed=seed, capacity=capacity, record=True)
     sender.setblocking(False)
     receiver.setblocking(False)
     accepted = bytearray()

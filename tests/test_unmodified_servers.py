@@ -184,7 +184,7 @@ def test_http_client_reads_the_body_after_closing_its_connection() -> None:
     listener = ListenSocket()
     server = server_on(listener, http.server.HTTPServer, HelloHandler)
     connection = http.client.HTTPConnection("127.0.0.1", 8080)
-    client = connection.sock = listener.new_connection()
+    client = connection.sock = listener.new_connection(record=True)
     connection.request("GET", "/late")
     server.serve_forever(poll_interval=0.01)
     response = connection.getresponse()

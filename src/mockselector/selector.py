@@ -28,8 +28,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
 from typing import Any
 
-from . import descriptors
-from .descriptors import FileDescriptor, Stalled, _virtual_fd
+from . import _core
+from ._core import Stalled
+from .descriptors import FileDescriptor, _virtual_fd
 from .sockets import ListenSocket, MockSocket
 
 __all__ = [
@@ -52,7 +53,7 @@ DEFAULT_STALL_LIMIT = 1000
 _POLL_INTERVAL = 0.005
 
 # One lock guards all in-memory state, the tables of the selectors included.
-_LOCK = descriptors._lock
+_LOCK = _core.lock
 
 # The stdlib selectors, whose select(timeout) is nothing but a wait: cutting
 # it into slices changes nothing else.  Another wrapped selector may give its
@@ -273,7 +274,7 @@ class TestSelector(selectors.BaseSelector):
             if source is not None:
                 source._watch(self._ready, slot, key)
                 if slot in self._ready:
-                    descriptors._wake()
+                    _core.wake()
         return key
 
     def unregister(self, fileobj: Any) -> SelectorKey:
@@ -385,7 +386,7 @@ class TestSelector(selectors.BaseSelector):
         if ready:
             return self._merge(ready, inner.select(0))
         if timeout != 0 and len(self._fd_to_key) > self._nreal \
-                and isinstance(inner, _PLAIN_SELECTORS) and descriptors._others_alive():
+                and isinstance(inner, _PLAIN_SELECTORS) and _core.others_alive():
             return self._select_sliced(inner, timeout)
         real = inner.select(timeout)
         if self._ready or self._edge:  # made ready by a signal handler, say
@@ -564,7 +565,7 @@ class TestSelector(selectors.BaseSelector):
             self._edge[slot] = self._edge.get(slot, 0) | events
             if self._selector is not None and not isinstance(fd, FileDescriptor):
                 self._edge_real = True
-            descriptors._wake()
+            _core.wake()
 
     # -- mechanism -------------------------------------------------------------
 
@@ -631,10 +632,10 @@ class TestSelector(selectors.BaseSelector):
 
     def _nothing_ready(self, timeout: float | None) -> _Ready:
         """What an empty select() with nothing to wait for returns (holding the lock)."""
-        if (timeout is None or timeout > 0) and descriptors._others_alive():
+        if (timeout is None or timeout > 0) and _core.others_alive():
             wait = _POLL_INTERVAL if timeout is None else min(timeout, _POLL_INTERVAL)
             start = time.monotonic()
-            descriptors._wait(wait)
+            _core.idle_wait(wait)
             if self._map is None:
                 raise RuntimeError(f"{self!r} was closed during select()")
             ready = self._collect()

@@ -2,19 +2,21 @@
 
 :func:`socketpair` makes two connected :class:`MockSocket` ends;
 :meth:`ListenSocket.new_connection` connects a new client end to a listener.
-Bytes go from one end's ``send`` into the other end's inbound buffer, with
-the kernel's semantics: partial sends when the peer's buffer (the send
-window, ``capacity``) is full, ``BlockingIOError`` on a non-blocking socket
-that cannot proceed, EOF after ``shutdown(SHUT_WR)`` or ``close()``,
-``OSError(EBADF)`` after ``close()``.  Each socket reports its readiness to the
-:class:`~mockselector.TestSelector` objects that watch it, and a blocking call
-that could never return raises :class:`~mockselector.Stalled` instead of
-hanging.
+Bytes go from one end's ``send`` into the other end's inbound buffer (a
+pipe of the engine, :mod:`mockselector._pipe`), with the kernel's
+semantics: partial sends when the peer's buffer (the send window,
+``capacity``) is full, ``BlockingIOError`` on a non-blocking socket that
+cannot proceed, EOF after ``shutdown(SHUT_WR)`` or ``close()``,
+``OSError(EBADF)`` after ``close()``.  Each socket reports its readiness to
+the :class:`~mockselector.TestSelector` objects that watch it, and a
+blocking call that could never return raises :class:`~mockselector.Stalled`
+instead of hanging.
 
 A :class:`MockSocket` is also the mockselector 0.2 scripted socket:
 ``MockSocket([b"chunk", callable, ...])`` returns the chunks from ``recv``,
-then EOF.  Its methods keep Mock call recording (``s.send.call_args_list``)
-at the cost of a few bytes per call: a Mock is built only when asked for.
+then EOF, and records its calls as the 0.2 Mock did
+(``s.send.call_args_list``).  The ends of an in-memory connection keep no
+record unless asked (``record=True``): what they hold is what is in flight.
 
 Example::
 
@@ -34,15 +36,12 @@ Each socket's receive buffer (its peer's send window) holds
 
 from __future__ import annotations
 
-import array
 import errno
 import functools
-import itertools
 import operator
 import os
 import random
 import socket
-import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sized
@@ -50,46 +49,54 @@ from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable, ClassVar, Union, cast
 from unittest import mock
 
-from . import descriptors
-from .descriptors import FileDescriptor, Stalled, _Source
+from . import _core
+from ._core import Stalled, Wait
+from ._pipe import DEFAULT_CAPACITY, Pipe, check_capacity, check_seed
+from ._recording import (
+    SEND,
+    SENDALL,
+    SENDMSG,
+    BoundMethod,
+    Recorder,
+    recorded,
+    recorded_itself,
+    recorder_of,
+)
+from .descriptors import FileDescriptor, _socket_fd
 
 __all__ = ["DEFAULT_CAPACITY", "ListenSocket", "MockSocket", "socketpair"]
 
 # Captured at import: code under test may patch ``socket.socket``.
 _RealSocket = socket.socket
 
-#: Default receive buffer of an in-memory socket, in bytes: the send window of
-#: its peer.  It is what the kernel gives a socketpair on Linux, so ordinary
-#: ``sendall``-then-``recv`` code does not stall.
-DEFAULT_CAPACITY = 212992
+# The longest timeout the kernel's socket module accepts (about 292 years).
+_MAX_TIMEOUT = 9223372036.0
 
 # How long a blocking call without timeout waits for other threads before it
 # gives up with Stalled (when they are running but change nothing).
 _BLOCK_LIMIT = 10.0
-# Blocked calls wake up this often to see whether they are deadlocked.
-_WAIT_SLICE = 0.05
 
-_lock = descriptors._lock
-_acquire, _release = _lock.acquire, _lock.release
+_acquire, _release = _core.acquire, _core.release
 _BOTH = EVENT_READ | EVENT_WRITE
 # Plain ints: operations on the IntFlag constants of ``socket`` are slow.
 _MSG_PEEK = int(socket.MSG_PEEK)
 _MSG_DONTWAIT = int(socket.MSG_DONTWAIT)
-_RECV_FLAGS = _MSG_PEEK | _MSG_DONTWAIT
+_MSG_WAITALL = int(socket.MSG_WAITALL)
+_RECV_FLAGS = _MSG_PEEK | _MSG_DONTWAIT | _MSG_WAITALL
+# Send flags that change nothing in memory (no signal is ever raised; no batching).
+_SEND_FLAGS = _MSG_DONTWAIT | int(getattr(socket, "MSG_NOSIGNAL", 0)) \
+    | int(getattr(socket, "MSG_MORE", 0)) | int(getattr(socket, "MSG_EOR", 0))
 _SHUT_RD, _SHUT_WR, _SHUT_RDWR = int(socket.SHUT_RD), int(socket.SHUT_WR), int(socket.SHUT_RDWR)
 _AF_UNIX = int(socket.AF_UNIX)
+_AF_INET6 = int(socket.AF_INET6)
 _SOCK_STREAM = int(socket.SOCK_STREAM)
 
 _Buffer = Union[bytes, bytearray, memoryview]
 
-_ports = itertools.count()
-_ports_lock = threading.Lock()
-
-
-def _next_port() -> int:
-    """An ephemeral port number for a made-up address (50000-64999, cycling)."""
-    with _ports_lock:
-        return 50000 + next(_ports) % 15000
+# EOF states of a MockSocket's inbound side: none; after the script (a 0.2
+# socket's soft EOF, which feed() may still precede); delivered.
+_NO_EOF, _EOF_SCRIPT, _EOF = range(3)
+_END = object()  # the end of a script given as an iterator
 
 
 def _oserror(code: int, sock: Any, what: str) -> OSError:
@@ -97,216 +104,124 @@ def _oserror(code: int, sock: Any, what: str) -> OSError:
     return OSError(code, f"{os.strerror(code)}: {what} on {sock!r}")
 
 
-def _loopback(address: Any) -> Any:
+# -- addresses: made up in one place, per family -----------------------------------------------
+
+
+def _family_of(address: Any) -> int:
+    """The family an address belongs to: a path is AF_UNIX, a 4-tuple AF_INET6."""
+    if isinstance(address, (str, bytes)):
+        return _AF_UNIX
+    if isinstance(address, tuple) and len(address) == 4:
+        return _AF_INET6
+    return int(socket.AF_INET)
+
+
+def _any_address(family: int) -> Any:
+    """What ``getsockname()`` of an unbound socket of ``family`` returns."""
+    if family == _AF_UNIX:
+        return ""
+    if family == _AF_INET6:
+        return ("::", 0, 0, 0)
+    return ("0.0.0.0", 0)
+
+
+def _loopback(family: int, port: int | None = None) -> Any:
+    """A loopback address of ``family``, with a new ephemeral port unless ``port``."""
+    if family == _AF_UNIX:
+        return ""
+    if port is None:
+        port = _core.state.next_port()
+    if family == _AF_INET6:
+        return ("::1", port, 0, 0)
+    return ("127.0.0.1", port)
+
+
+def _reachable(address: Any) -> Any:
     """The address a local client connects to, for a listener bound to ``address``."""
     if isinstance(address, tuple) and address and address[0] in ("", "0.0.0.0", "::"):
         return ("::1" if address[0] == "::" else "127.0.0.1", *address[1:])
     return address
 
 
-def _client_address(family: int) -> Any:
-    if family == _AF_UNIX:
-        return ""
-    if family == socket.AF_INET6:
-        return ("::1", _next_port(), 0, 0)
-    return ("127.0.0.1", _next_port())
+def _with_port(address: Any) -> Any:
+    """``address``, with port 0 replaced by a free made-up port."""
+    if isinstance(address, tuple) and len(address) >= 2 and address[1] == 0:
+        return (address[0], _core.state.next_port(), *address[2:])
+    return address
 
 
-# -- Mock call recording ----------------------------------------------------------------------
-#
-# A recorded method is a descriptor: ``sock.close`` returns a _BoundMethod (a
-# functools.partial, so calling it is a C-level call); those of send, sendall
-# and sendmsg are cached in the socket's __dict__, which makes the next
-# ``sock.send`` a dict lookup.  Calls are recorded by the socket itself: send, sendall and
-# sendmsg as a few bytes in an int array next to the sent bytes, the other
-# methods as (name, args, kwargs) in a list.  The Mock API (call_args_list,
-# assert_called_once_with, ...) is served by a Mock built from those records
-# when one of its attributes is read; setting one (side_effect, return_value)
-# replaces the method of that socket by a Mock that wraps it.
-
-
-class _Recorded:
-    # A socket method whose calls are recorded (no class docstring: the
-    # instance carries the method's, for doctest and help()).
-
-    def __init__(self, func: Callable[..., Any], raw: Callable[..., Any], cache: bool) -> None:
-        functools.update_wrapper(cast(Any, self), raw)
-        self.func = func  # what a call runs: records, then runs raw
-        self.raw = raw  # the method itself, which a replacing Mock wraps
-        self.name = raw.__name__
-        self.cache = cache
-
-    def __set_name__(self, owner: Any, name: str) -> None:
-        # ``_raw_<name>``: the method without recording, for internal calls.
-        setattr(owner, "_raw_" + name, self.raw)
-
-    def __get__(self, sock: Any, owner: Any = None) -> Any:
-        if sock is None:
-            return self.func
-        bound = _BoundMethod(self.func, sock)
-        if self.cache:
-            sock.__dict__[self.name] = bound
-        return bound
-
-
-class _BoundMethod(functools.partial):  # type: ignore[type-arg]
-    """A recorded method bound to its socket: call it, or read the Mock API from it.
-
-    Example::
-
-        >>> sock = MockSocket()
-        >>> sock.close()
-        >>> sock.close.assert_called_once_with()
-        >>> sock.close.call_count
-        1
-    """
-
-    __slots__ = ()
-
-    def _as_mock(self) -> mock.Mock:
-        sock, name = self.args[0], self.func.__name__
-        with _lock:
-            calls = sock._calls_of(name)
-        return _replay(f"{type(sock).__name__}.{name}", calls)
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        if attr == "reset_mock":
-            return self._reset_mock
-        return getattr(self._as_mock(), attr)
-
-    def _reset_mock(self, *args: Any, **kwargs: Any) -> None:
-        sock = self.args[0]
-        with _lock:
-            sock._forget_calls(self.func.__name__)
-
-    def __setattr__(self, attr: str, value: Any) -> None:
-        sock, name = self.args[0], self.func.__name__
-        if attr.startswith("__"):
-            raise AttributeError(f"cannot set {attr!r} on {self!r}")
-        wrapped = functools.partial(getattr(type(sock), "_raw_" + name), sock)
-        with _lock:
-            calls = sock._calls_of(name)
-        replacement = _replay(f"{type(sock).__name__}.{name}", calls, wraps=wrapped)
-        setattr(replacement, attr, value)
-        sock.__dict__[name] = replacement
-
-    def __repr__(self) -> str:
-        return f"<recorded method {self.func.__name__} of {self.args[0]!r}>"
-
-
-def _replay(name: str, calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
-            wraps: Any = None) -> mock.Mock:
-    """A Mock whose call history is ``calls``, optionally wrapping a method."""
-    history = mock.Mock(name=name)
-    for args, kwargs in calls:
-        history(*args, **kwargs)
-    if wraps is None:
-        return history
-    replacement = mock.Mock(name=name, wraps=wraps)
-    replacement.called = history.called
-    replacement.call_count = history.call_count
-    replacement.call_args = history.call_args
-    replacement.call_args_list = history.call_args_list
-    replacement.mock_calls = history.mock_calls
-    return replacement
-
-
-def _recorded(raw: Callable[..., Any]) -> Any:
-    """Decorate a socket method whose calls go in the socket's list of calls."""
-    name = raw.__name__
-
-    @functools.wraps(raw)
-    def record(sock: Any, *args: Any, **kwargs: Any) -> Any:
-        sock._record(name, args, kwargs)
-        return raw(sock, *args, **kwargs)
-
-    return _Recorded(record, raw, cache=False)
-
-
-def _recorded_data(raw: Callable[..., Any]) -> Any:
-    """Decorate send, sendall or sendmsg, which log their calls themselves."""
-    return _Recorded(raw, raw, cache=True)
-
-
-# send / sendall / sendmsg calls are logged as ``count << 2 | method`` in an
-# int array, next to the bytes they sent; what a call passed but was not sent,
-# and non-default arguments, go in a dict keyed by the call's index.
-_SEND, _SENDALL, _SENDMSG = range(3)
-_DATA_METHODS = {"send": _SEND, "sendall": _SENDALL, "sendmsg": _SENDMSG}
-
-# EOF states of a MockSocket: none; after the script (0.2 sockets); delivered.
-_NO_EOF, _EOF_SCRIPT, _EOF = range(3)
-_END = object()  # the end of a script given as an iterator
-
-
-# -- blocking ---------------------------------------------------------------------------------
-#
-# A blocking call that cannot proceed waits for another thread to change
-# something.  It gives up at once when no other thread could: none is
-# running, or all of them are blocked on in-memory sockets that are not ready
-# (a deadlock: they are all woken up with Stalled too).
-
-# thread ident -> [socket, events it waits for, waits without timeout, stalled]
-_blocked: dict[int, list[Any]] = {}
-
-
-def _stuck() -> list[list[Any]]:
-    """The blocked calls that nothing but another thread could ever wake up."""
-    return [
-        entry for entry in _blocked.values()
-        if entry[2] and not entry[3] and not entry[0]._would_proceed(entry[1])
-    ]
+def _outside_lock(func: Callable[[], Any]) -> Any:
+    """Run user code (a script callable, a factory) with the library lock released."""
+    _release()
+    try:
+        return func()
+    finally:
+        _acquire()
 
 
 # -- the shared base --------------------------------------------------------------------------
 
 
-class _Endpoint(_RealSocket, _Source):
+class _Endpoint(_RealSocket, _core.Source):
     """What in-memory stream and listening sockets share: descriptor, timeout, options.
 
     Instances are made without running ``socket.socket.__init__``: the C
     socket underneath keeps fd -1, so no real descriptor is ever used.
+    Attributes that most sockets never change are class defaults, set on an
+    instance only when they change: creating a socket sets few.
     """
 
-    __slots__ = (
-        "__dict__", "_calls", "_dead", "_events", "_family", "_fd", "_options", "_proto",
-        "_sockname", "_timeout", "_watchers",
-    )
+    __slots__ = ("__dict__", "_dead", "_events", "_family", "_fd", "_recorder", "_timeout",
+                 "_watchers")
 
     _fd: FileDescriptor
     _type = _SOCK_STREAM
+    _proto = 0
+    _options: dict[tuple[int, int], Any] | None = None
+    _sockname: Any = None
 
-    def _init_endpoint(self, family: int) -> None:
+    def _init_endpoint(self, family: int, record: bool) -> None:
         self._closed = False
         self._io_refs = 0
-        self._fd = FileDescriptor()
-        self._fd.source = self
+        self._fd = fd = _socket_fd()
+        fd.source = self
         self._watchers = ()
         self._events = 0
         self._dead = False
-        self._timeout: float | None = None
+        self._timeout: float | None = _default_timeout()
         self._family = family
-        self._proto = 0
-        self._sockname: Any = None
-        self._options: dict[tuple[int, int], Any] | None = None
-        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
+        self._recorder: Recorder | None = Recorder() if record else None
 
     # -- recording ------------------------------------------------------------------------
 
-    def _record(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        with _lock:
-            if self._calls is None:
-                self._calls = []
-            self._calls.append((name, args, kwargs))
+    @property
+    def recording(self) -> bool:
+        """Whether this socket records its calls (the 0.2 Mock API and :attr:`~MockSocket.sent`).
 
-    def _calls_of(self, name: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-        return [(args, kwargs) for n, args, kwargs in self._calls or () if n == name]
+        On for a socket the test made itself (``MockSocket()``,
+        ``ListenSocket()``); off for the ends of an in-memory connection
+        unless made with ``record=True``.  Turning it on records the calls
+        made from then on; turning it off forgets what was recorded.
 
-    def _forget_calls(self, name: str) -> None:
-        if self._calls:
-            self._calls = [call for call in self._calls if call[0] != name]
+        Example::
+
+            >>> a, b = socketpair()
+            >>> a.recording
+            False
+            >>> a.recording = True
+            >>> a.sendall(b"x")
+            >>> a.sendall.call_args_list, a.sent
+            ([call(b'x')], b'x')
+        """
+        return self._recorder is not None
+
+    @recording.setter
+    def recording(self, on: bool) -> None:
+        with _core.lock:
+            if on and self._recorder is None:
+                self._recorder = Recorder()
+            elif not on:
+                self._recorder = None
 
     # -- identity -------------------------------------------------------------------------
 
@@ -375,7 +290,7 @@ class _Endpoint(_RealSocket, _Source):
         if self._dead:
             raise _oserror(errno.EBADF, self, what)
 
-    @_recorded
+    @recorded
     def setblocking(self, flag: bool) -> None:
         """Make the socket blocking (``True``) or non-blocking (``False``).
 
@@ -401,7 +316,7 @@ class _Endpoint(_RealSocket, _Source):
         """
         return self._timeout != 0.0
 
-    @_recorded
+    @recorded
     def settimeout(self, value: float | None) -> None:
         """Set the timeout of blocking calls: ``None`` (none), 0 (non-blocking) or seconds.
 
@@ -419,17 +334,9 @@ class _Endpoint(_RealSocket, _Source):
             timed out
         """
         self._check_open("settimeout()")
-        if value is not None:
-            if not isinstance(value, (int, float)):
-                raise TypeError(f"Timeout value must be int, float or None, not {value!r}")
-            value = float(value)
-            if value != value:
-                raise ValueError("Invalid value NaN (not a number)")
-            if value < 0:
-                raise ValueError("Timeout value out of range")
-        self._timeout = value
+        self._timeout = _check_timeout(value)
 
-    @_recorded
+    @recorded
     def gettimeout(self) -> float | None:
         """The timeout: ``None`` when blocking without one, 0.0 when non-blocking.
 
@@ -441,7 +348,7 @@ class _Endpoint(_RealSocket, _Source):
         """
         return self._timeout
 
-    @_recorded
+    @recorded
     def getsockname(self) -> Any:
         """The socket's own address (made up, or what it was bound to).
 
@@ -453,9 +360,11 @@ class _Endpoint(_RealSocket, _Source):
         self._check_open("getsockname()")
         return self._sockname
 
-    @_recorded
+    @recorded
     def setsockopt(self, level: int, optname: int, value: Any, optlen: Any = None) -> None:
-        """Record an option; :meth:`getsockopt` returns it.  It changes nothing else.
+        """Record an option; :meth:`getsockopt` returns it.
+
+        ``SO_RCVBUF`` also sets the receive buffer (the peer's send window).
 
         Example::
 
@@ -466,11 +375,16 @@ class _Endpoint(_RealSocket, _Source):
             1
         """
         self._check_open("setsockopt()")
-        if self._options is None:
-            self._options = {}
-        self._options[level, optname] = value
+        with _core.lock:
+            if self._options is None:
+                self._options = {}
+            self._options[level, optname] = value
+            self._option_set(level, optname, value)
 
-    @_recorded
+    def _option_set(self, level: int, optname: int, value: Any) -> None:
+        """React to an option just set (holding the lock)."""
+
+    @recorded
     def getsockopt(self, level: int, optname: int, buflen: int | None = None) -> Any:
         """An option's value: what was set, else a default like the kernel's.
 
@@ -501,7 +415,7 @@ class _Endpoint(_RealSocket, _Source):
     def _take_so_error(self) -> int:
         return 0
 
-    @_recorded
+    @recorded
     def close(self) -> None:
         """Close the socket; the peer sees EOF.  Later use raises ``OSError(EBADF)``.
 
@@ -529,7 +443,7 @@ class _Endpoint(_RealSocket, _Source):
             self._real_close()
 
     def _real_close(self, _ss: Any = None) -> None:
-        with _lock:
+        with _core.lock:
             if self._dead:
                 return
             self._dead = True
@@ -541,9 +455,8 @@ class _Endpoint(_RealSocket, _Source):
             # the methods cached in its __dict__.
             self._fd = cast(FileDescriptor, int(self._fd))
             cached = self.__dict__
-            for name in _DATA_METHODS:
-                if type(cached.get(name)) is _BoundMethod:
-                    del cached[name]
+            for name in [name for name, value in cached.items() if type(value) is BoundMethod]:
+                del cached[name]
 
     def _on_close(self) -> None:
         """Release what the socket holds (called once, holding the lock)."""
@@ -595,9 +508,17 @@ class _Endpoint(_RealSocket, _Source):
     def __getstate__(self) -> Any:
         raise TypeError(f"cannot pickle {type(self).__name__} object")
 
-    def _block(self, what: str, deadline: float | None, want: int, why: str) -> float:
+    # -- blocking -------------------------------------------------------------------------
+
+    def _block(self, what: str, deadline: float | None, could_proceed: Callable[[], bool],
+               why: str) -> float:
         """Wait (holding the lock) for a change, or raise when none can come.
 
+        A non-blocking socket raises ``BlockingIOError``.  A blocking one
+        waits for another thread to change something; it gives up at once
+        when no other thread could (none is running, or all of them are
+        blocked on in-memory objects that are not ready: they are all told),
+        with ``socket.timeout`` under a timeout, else :class:`Stalled`.
         Returns the deadline to pass to the next call for the same operation.
         """
         timeout = self._timeout
@@ -608,41 +529,51 @@ class _Endpoint(_RealSocket, _Source):
         now = time.monotonic()
         if deadline is None:
             deadline = now + (timeout if timeout is not None else _BLOCK_LIMIT)
-        others = threading.active_count() - 1
-        stuck = _stuck() if others else []
-        if now >= deadline or len(stuck) >= others:
+        if now >= deadline or _core.deadlocked():
             if timeout is not None:
                 raise socket.timeout("timed out")
             if now >= deadline:
                 reason = f"no other thread made it possible within {_BLOCK_LIMIT:.0f} s"
-            elif others:
+            elif _core.others_alive():
                 reason = "every other thread is blocked on an in-memory socket too"
-                for entry in stuck:
-                    entry[3] = True
-                descriptors._wake()
             else:
                 reason = "no other thread is running"
             raise self._stalled(what, why, reason)
-        ident = threading.get_ident()
-        entry = _blocked[ident] = [self, want, timeout is None, False]
-        try:
-            descriptors._wait(min(deadline - now, _WAIT_SLICE))
-        finally:
-            del _blocked[ident]
-        if entry[3]:
+        wait = Wait(self, could_proceed, timeout is None)
+        if not _core.wait_for_change(wait, min(deadline - now, _core.WAIT_SLICE)):
             raise self._stalled(what, why, "every thread is blocked on an in-memory socket")
         return deadline
-
-    def _would_proceed(self, want: int) -> bool:
-        """Whether a call blocked until ``want`` (an event) could go on now (holding the lock)."""
-        return self._dead or bool(self._readiness() & want)
 
     def _stalled(self, what: str, why: str, reason: str) -> Stalled:
         return Stalled(
             f"{self!r}: a blocking {what} would wait forever: {why}, and {reason}. "
             "Feed the socket (feed(), feed_eof(), or send from its peer) before this call, "
-            "run the peer in another thread, or make the socket non-blocking."
+            "run the peer in another thread, or make the socket non-blocking.",
+            waiter=self, waiting_for=why, where=what,
         )
+
+
+def _default_timeout() -> float | None:
+    """The timeout a new socket starts with: ``socket.getdefaulttimeout()``, as the kernel's."""
+    return socket.getdefaulttimeout()
+
+
+def _check_timeout(value: Any) -> float | None:
+    """A timeout as ``settimeout`` takes it, or the kernel's ``TypeError``/``ValueError``."""
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"Timeout value must be int, float or None, not {type(value).__name__}")
+    if isinstance(value, int) and value > _MAX_TIMEOUT:
+        raise OverflowError("timestamp too large to convert to C _PyTime_t")
+    seconds = float(value)
+    if seconds != seconds:
+        raise ValueError("Invalid value NaN (not a number)")
+    if seconds < 0:
+        raise ValueError("Timeout value out of range")
+    if seconds > _MAX_TIMEOUT:
+        raise OverflowError("timestamp out of range for platform time_t")
+    return seconds + 0.0  # -0.0 -> 0.0
 
 
 def _unsupported(owner: str, name: str, code: int, why: str) -> Callable[..., Any]:
@@ -682,12 +613,15 @@ class MockSocket(_Endpoint):
     :func:`socketpair` and :meth:`ListenSocket.new_connection`.
 
     ``isinstance(sock, socket.socket)`` holds, ``fileno()`` is a distinct
-    :class:`~mockselector.FileDescriptor`, and the methods keep the call
-    recording of the 0.2 Mock: ``sock.send.call_args_list``,
-    ``sock.close.assert_called_once_with()``.  Setting ``side_effect`` or
-    ``return_value`` on a method replaces it, for this socket, by a Mock that
-    wraps it.  ``send`` returns the number of bytes accepted and ``sendall``
-    returns ``None``, like a real socket.
+    :class:`~mockselector.FileDescriptor`, and a standalone socket records
+    its calls as the 0.2 Mock did: ``sock.send.call_args_list``,
+    ``sock.recv.call_count``, ``sock.close.assert_called_once_with()``
+    (``record=False`` turns that off; see :attr:`recording`).  Setting
+    ``side_effect`` or ``return_value`` on a method replaces it, for this
+    socket, by a Mock that wraps it.  ``send`` returns the number of bytes
+    accepted and ``sendall`` returns ``None``, like a real socket.  Script
+    callables, and Mock side effects, run without any library lock held:
+    they may wait for other threads doing in-memory I/O.
 
     **Pro-tip:** with ``seed``, ``recv`` returns random-length prefixes of
     what is available and ``send`` accepts random-length prefixes,
@@ -708,75 +642,90 @@ class MockSocket(_Endpoint):
         (b'reply', [call(b'reply')])
     """
 
-    __slots__ = (
-        "_capacity", "_connected", "_eof", "_error", "_error_sends", "_extra", "_inbuf", "_peer",
-        "_peername", "_rest", "_rng", "_script", "_seed", "_sendlog", "_sent", "_shut_rd",
-        "_shut_wr",
-    )
+    __slots__ = ("_in", "_out", "_peer")
 
-    # The script of a 0.2 socket: what recv returns next (None: no script, read
-    # the buffer), and the rest of a script given as an iterator, read lazily.
-    _script: deque[Any] | None
-    _rest: Iterator[Any] | None
-    _peername: Any
+    _peer: MockSocket | None
+    _in: Pipe
+    _out: Pipe
+    # Cold state: class defaults, set on the instance when they change.
+    _peername: Any = None
+    _connected = False
+    _eof = _NO_EOF
+    _error: OSError | None = None
+    _error_sends = True
+    _shut_rd = False
+    _shut_wr = False
+    _seed: int | None = None
+    _rng: random.Random | None = None
+    _rest: Iterator[Any] | None = None  # the rest of a script given as an iterator
     _raw_connect: ClassVar[Callable[..., Any]]
 
     def __init__(
         self, recvs: Iterable[Any] | None = None, *, eof: bool = True,
         seed: int | None = None, capacity: int | None = None,
-        family: int = socket.AF_INET,
+        family: int = socket.AF_INET, record: bool = True,
     ) -> None:
         if isinstance(recvs, (bytes, bytearray, memoryview, str)):
             raise TypeError(
                 f"MockSocket(recvs): recvs is a sequence of chunks for recv() to return, "
                 f"not one {type(recvs).__name__}: write MockSocket([{recvs!r}])"
             )
-        self._init_stream(family, capacity, seed)
+        self._init_stream(int(family), capacity, seed, record)
+        self._in = pipe = Pipe(self._capacity_of(capacity), self, None)
+        self._out = Pipe(DEFAULT_CAPACITY, None, self)
+        self._out.write_rng = self._rng
+        pipe.read_rng = self._rng
         if isinstance(recvs, Sized):
             if len(recvs):
-                self._script = deque(recvs)
+                pipe.script = deque(recvs)
         elif recvs is not None:
-            self._script = deque()
+            pipe.script = deque()
             self._rest = iter(recvs)
-        self._eof = _EOF_SCRIPT if eof else _NO_EOF
-        self._sockname = _client_address(family)
-        self._peername = _loopback(_client_address(family))
+        if eof:
+            self._eof = _EOF_SCRIPT
+            pipe.eof = True
+        pipe.refresh()
+        self._out.refresh()
+        self._sockname = _loopback(self._family)
+        self._peername = _reachable(_loopback(self._family))
 
-    def _init_stream(self, family: int, capacity: int | None, seed: int | None) -> None:
-        self._init_endpoint(int(family))
-        self._inbuf = bytearray()
-        self._script = None
-        self._rest = None
-        self._eof = _NO_EOF
-        self._error: OSError | None = None
-        self._error_sends = True
-        self._shut_wr = False
-        self._shut_rd = False
-        self._peer: MockSocket | None = None
-        self._connected = False
-        self._capacity = DEFAULT_CAPACITY if capacity is None else _check_capacity(capacity)
-        self._seed = seed
-        self._rng = None if seed is None else random.Random(seed)
-        self._sent: bytearray | None = None
-        self._sendlog: array.array[int] | None = None
-        self._extra: dict[Any, Any] | None = None
-        self._peername = None
+    def _init_stream(self, family: int, capacity: int | None, seed: int | None,
+                     record: bool) -> None:
+        self._init_endpoint(family, record)
+        self._peer = None
+        if capacity is not None:
+            check_capacity(capacity)
+        if check_seed(seed) is not None:
+            self._seed = seed
+            self._rng = random.Random(seed)
+
+    @staticmethod
+    def _capacity_of(capacity: int | None) -> int:
+        return DEFAULT_CAPACITY if capacity is None else capacity
 
     def __repr__(self) -> str:
         parts = [f"fd={int(self._fd)}"]
         if self._dead:
             parts.append("closed")
+        if self._sockname:
+            parts.append(f"{self._sockname!r}")
         if self._peer is not None:
-            parts.append(f"peer fd={int(self._peer._fd)}")
+            peer = f" {self._peername!r}" if self._peername else ""
+            parts.append(f"peer fd={int(self._peer._fd)}{peer}")
         elif self._connected:
             parts.append("peer gone")
         if self._seed is not None:
             parts.append(f"seed={self._seed}")
-        if self._inbuf:
-            parts.append(f"{len(self._inbuf)} bytes buffered")
-        if self._script is not None:
+        inbound = self._in.buf
+        if inbound:
+            parts.append(f"{len(inbound)} bytes buffered")
+        outbound = self._out.buf if self._peer is not None else None
+        if outbound:
+            parts.append(f"{len(outbound)} bytes unread by the peer")
+        script = self._in.script
+        if script is not None:
             more = "+" if self._rest is not None else ""
-            parts.append(f"{len(self._script)}{more} scripted")
+            parts.append(f"{len(script)}{more} scripted")
         if self._eof == _EOF:
             parts.append("eof")
         if self._error is not None:
@@ -802,26 +751,38 @@ class MockSocket(_Endpoint):
             return 0
         if self._error is not None:
             return _BOTH
-        peer = self._peer
-        if peer is None or len(peer._inbuf) < peer._capacity:
+        out = self._out
+        if len(out.buf) < out.capacity or out.reader is None:
             events = EVENT_WRITE
         elif self._shut_wr and self._family != _AF_UNIX:
             events = EVENT_WRITE  # TCP reports a socket shut for writing writable
-        elif (self._shut_wr or peer._shut_rd) and (self._shut_rd or peer._shut_wr):
+        elif (self._shut_wr or out.reader_gone) and (self._shut_rd or self._in.eof):
             events = EVENT_WRITE  # shut both ways: the kernel reports a hang-up
         else:
             events = 0  # AF_UNIX: a full window, even when send would raise EPIPE
-        if self._inbuf or self._eof or self._shut_rd or self._script is not None:
+        pipe = self._in
+        if pipe.buf or self._eof or self._shut_rd or pipe.script is not None:
             events |= EVENT_READ
         return events
 
-    def _would_proceed(self, want: int) -> bool:
-        if want == EVENT_READ:
-            return super()._would_proceed(want)
+    def _can_read(self) -> bool:
+        return self._dead or bool(self._readiness() & EVENT_READ)
+
+    def _can_send(self) -> bool:
         # send raises at once once the way is shut, even when the window is full.
-        peer = self._peer
-        return (self._dead or self._error is not None or self._shut_wr or peer is None
-                or peer._shut_rd or len(peer._inbuf) < peer._capacity)
+        out = self._out
+        return (self._dead or self._error is not None or self._shut_wr or out.reader_gone
+                or out.reader is None or len(out.buf) < out.capacity)
+
+    def _set_error(self, error: OSError | None, sends: bool = True) -> None:
+        """Set (or clear) the pending error, and the fault flag of both pipes (holding the lock)."""
+        self._error = error
+        self._error_sends = sends
+        for pipe in (self._in, self._out):
+            pipe.fault = any(end is not None and end._error is not None
+                             for end in (pipe.reader, pipe.writer))
+            pipe.refresh()
+        self._changed()
 
     # -- the peer's side, played by the test ------------------------------------------------
 
@@ -838,20 +799,21 @@ class MockSocket(_Endpoint):
             >>> sock.recv(1024)
             b'abcdef'
         """
-        data = bytes(data)
-        with _lock:
+        data = _bytes_of(data, "feed()")
+        with _core.lock:
             self._check_open("feed()")
             if self._eof == _EOF:
                 raise ValueError(
                     f"{self!r} already has EOF: data fed after it would never be read "
                     "(feed before feed_eof(), or create the socket with eof=False)"
                 )
+            pipe = self._in
             if self._rest is not None:
-                self._rest = itertools.chain(self._rest, (data,))
-            elif self._script is not None:
-                self._script.append(data)
+                self._rest = _chain(self._rest, data)
+            elif pipe.script is not None:
+                pipe.script.append(data)
             else:
-                self._inbuf += data
+                pipe.feed(data)
             self._changed()
 
     def feed_eof(self) -> None:
@@ -864,9 +826,10 @@ class MockSocket(_Endpoint):
             >>> sock.recv(1024), sock.recv(1024)
             (b'bye', b'')
         """
-        with _lock:
+        with _core.lock:
             self._check_open("feed_eof()")
             self._eof = _EOF
+            self._in.end()
             self._changed()
 
     def reset(self) -> None:
@@ -890,25 +853,26 @@ class MockSocket(_Endpoint):
             >>> b.recv(1024)
             b''
         """
-        with _lock:
+        with _core.lock:
             self._check_open("reset()")
             peer = self._peer
             target = self if peer is None else peer
-            target._error = ConnectionResetError(
+            target._set_error(ConnectionResetError(
                 errno.ECONNRESET, f"Connection reset by peer (reset() of {self!r})"
-            )
-            target._error_sends = True
+            ))
             target._peername = None
             if peer is None:
-                self._changed()
                 return
             self._peer = peer._peer = None
-            peer._changed()
             self._real_close()
 
     @property
     def sent(self) -> bytes:
-        """All the bytes the code sent through this socket, in order.
+        """All the bytes the code sent through this socket, in order, while it records.
+
+        A socket that does not record (the ends of an in-memory connection,
+        unless made with ``record=True``) keeps no copy of what it sends:
+        reading ``sent`` then raises ``RuntimeError`` saying how to record.
 
         Example::
 
@@ -918,78 +882,75 @@ class MockSocket(_Endpoint):
             >>> sock.sent
             b'abc'
         """
-        return bytes(self._sent or b"")
+        with _core.lock:
+            return bytes(recorder_of(self).sent)
 
     # -- receiving --------------------------------------------------------------------------
 
     def _take_error(self) -> OSError:
         error = self._error
         assert error is not None
-        self._error = None
         if isinstance(error, ConnectionResetError):
             # After a reset, reads see EOF and writes a broken pipe, as with the kernel.
             self._eof = _EOF
-            self._shut_wr = True
-        self._changed()
+            self._in.end()
+            self._shut_write()
+        self._set_error(None)
         return error
 
     def _take_so_error(self) -> int:
-        with _lock:
+        with _core.lock:
             if self._error is None:
                 return 0
             return self._take_error().errno or 0
 
     def _take(self, size: int, peek: bool) -> bytes | None:
-        """Up to ``size`` bytes of what waits, or ``None`` when nothing does (holding the lock)."""
-        script = self._script
-        if script is not None:
+        """Up to ``size`` bytes of what waits, or ``None`` when nothing does (holding the lock).
+
+        Script items (callables, the next item of an iterator) are user code:
+        they run with the lock released.
+        """
+        pipe = self._in
+        while pipe.script is not None:
+            script = pipe.script
             if not script:
-                item = _END if self._rest is None else next(self._rest, _END)
-                if item is not _END:
-                    script.append(item)
-            if script:
-                return self._take_scripted(script, size, peek)
-            self._script = self._rest = None  # the script is over: read the buffer
-            self._changed()
-        buf = self._inbuf
-        if not buf:
-            return None
-        size_before = len(buf)
-        if self._rng is not None:
-            size = self._rng.randint(1, min(size, size_before))
-        chunk = bytes(buf[:size])
-        if not peek:
-            del buf[:size]
-            self._consumed(size_before)
-        return chunk
-
-    def _take_scripted(self, script: deque[Any], size: int, peek: bool) -> bytes:
-        head = script[0]
-        if callable(head):
-            result = head()
-            head = script[0] = b"" if result is None else bytes(result)
-        if head and self._rng is not None:
-            size = self._rng.randint(1, min(size, len(head)))
-        chunk = bytes(head[:size])
-        if not peek:
-            if len(head) > size:
-                script[0] = head[size:]
-            else:
+                rest = self._rest
+                if rest is not None:
+                    item = _outside_lock(functools.partial(next, rest, _END))
+                    if item is _END:
+                        if self._rest is rest:
+                            self._rest = None
+                    else:
+                        script.append(item)
+                    continue
+                pipe.script = None  # the script is over: read the buffer
+                pipe.refresh()
+                self._changed()
+                break
+            head = script[0]
+            if callable(head):
                 script.popleft()
-                if not script and self._rest is None:
-                    self._script = None
-                    self._changed()
-        return chunk
+                result = _outside_lock(head)
+                script.appendleft(b"" if result is None else _bytes_of(result, "a script item"))
+                continue
+            if not isinstance(head, bytes):
+                head = script[0] = _bytes_of(head, "a script item")
+            if head and pipe.read_rng is not None:
+                size = pipe.read_rng.randint(1, min(size, len(head)))
+            chunk = head[:size]
+            if not peek:
+                if len(head) > size:
+                    script[0] = head[size:]
+                else:
+                    script.popleft()
+                    if not script and self._rest is None:
+                        pipe.script = None
+                        pipe.refresh()
+                        self._changed()
+            return chunk
+        return pipe.read(size, peek)
 
-    def _consumed(self, size_before: int) -> None:
-        """Report what reading from a buffer of ``size_before`` bytes changed (holding the lock)."""
-        if not self._inbuf:
-            self._changed()
-        if size_before >= self._capacity:
-            peer = self._peer
-            if peer is not None:
-                peer._changed()
-
+    @recorded_itself
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receive up to ``bufsize`` bytes; ``b""`` at EOF.
 
@@ -1004,29 +965,29 @@ class MockSocket(_Endpoint):
             >>> sock.recv(4), sock.recv(4), sock.recv(4)
             (b'abcd', b'ef', b'')
         """
-        _acquire()  # not ``with _lock``: half the cost, on the hottest path
+        _acquire()  # not ``with``: half the cost, on the hottest path
         try:
-            buf = self._inbuf
-            # The fast path: bytes are buffered, no fragmentation, no flags.
-            if buf and not flags and self._rng is None and type(bufsize) is int and bufsize > 0:
-                size = len(buf)
-                if bufsize >= size:
+            pipe = self._in
+            buf = pipe.buf
+            # The fast path: bytes are buffered, the pipe is plain, no flags, no recording.
+            if buf and pipe.plain and not flags and type(bufsize) is int and bufsize > 0 \
+                    and self._recorder is None:
+                held = len(buf)
+                if bufsize >= held:
                     data = bytes(buf)
                     buf.clear()
-                    if self._watchers:  # no longer readable (unwatched: nobody waits for it)
-                        if self._eof or self._shut_rd or self._script is not None \
-                                or self._error is not None:
-                            self._changed()
-                        else:
-                            self._set_events(self._events & ~EVENT_READ)
-                    if size >= self._capacity and self._peer is not None:
-                        self._peer._changed()
-                    return data
-                data = bytes(buf[:bufsize])
-                del buf[:bufsize]
-                if size >= self._capacity and self._peer is not None:
-                    self._peer._changed()
+                    if self._watchers:  # no longer readable
+                        self._set_events(self._events & ~EVENT_READ)
+                    elif _core.state.waiters:
+                        _core.condition.notify_all()
+                else:
+                    data = bytes(buf[:bufsize])
+                    del buf[:bufsize]
+                if held >= pipe.capacity and pipe.writer is not None:
+                    pipe.writer._changed()  # the window had been full: the writer may send
                 return data
+            if self._recorder is not None:
+                self._recorder.record("recv", (bufsize, flags) if flags else (bufsize,), {})
             return self._recv(bufsize, flags)
         finally:
             _release()
@@ -1035,11 +996,11 @@ class MockSocket(_Endpoint):
         bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
-        flags = int(flags)
-        if flags & ~_RECV_FLAGS:
-            raise ValueError(f"{self!r}: recv() flags {flags & ~_RECV_FLAGS:#x} are not "
-                             "supported (only MSG_PEEK and MSG_DONTWAIT)")
+        flags = _check_flags(flags, _RECV_FLAGS, self, "recv()")
         peek = bool(flags & _MSG_PEEK)
+        if flags & _MSG_WAITALL and not peek and self._timeout != 0.0 \
+                and not flags & _MSG_DONTWAIT:
+            return self._recv_all(bufsize, flags & ~_MSG_WAITALL)
         deadline = None
         while True:
             self._check_open("recv()")
@@ -1050,13 +1011,29 @@ class MockSocket(_Endpoint):
                 return data
             if self._error is not None:
                 raise self._take_error()
-            if self._eof or self._shut_rd:
+            if self._eof or self._shut_rd or self._in.eof:
                 return b""
             if flags & _MSG_DONTWAIT:
                 raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
-            deadline = self._block("recv()", deadline, EVENT_READ,
+            deadline = self._block("recv()", deadline, self._can_read,
                                    "nothing is buffered and the peer has not closed")
 
+    def _recv_all(self, bufsize: int, flags: int) -> bytes:
+        """``recv(bufsize, MSG_WAITALL)``: wait for ``bufsize`` bytes, or EOF (holding the lock)."""
+        chunks = bytearray()
+        while len(chunks) < bufsize:
+            try:
+                data = self._recv(bufsize - len(chunks), flags)
+            except (OSError, Stalled):
+                if chunks:
+                    break  # what arrived is returned; the error comes next time
+                raise
+            if not data:
+                break
+            chunks += data
+        return bytes(chunks)
+
+    @recorded_itself
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receive into ``buffer`` (up to ``nbytes``, or its size); return the count.
 
@@ -1075,11 +1052,15 @@ class MockSocket(_Endpoint):
         size = nbytes or len(view)
         if size > len(view):
             raise ValueError("buffer too small for requested bytes")
-        if size == 0:
-            with _lock:
+        with _core.lock:
+            if self._recorder is not None:
+                self._recorder.record("recv_into", (buffer, nbytes, flags)
+                                      if flags else (buffer, nbytes) if nbytes else (buffer,),
+                                      {})
+            if size == 0:
                 self._check_open("recv_into()")
-            return 0
-        data = self.recv(size, flags)
+                return 0
+            data = self._recv(size, flags)
         count = len(data)
         view[:count] = data
         return count
@@ -1109,6 +1090,7 @@ class MockSocket(_Endpoint):
     def _send_some(self, data: memoryview, what: str, deadline: float | None
                    ) -> tuple[int, float | None]:
         """Send a prefix of ``data``, waiting for room if blocking (holding the lock)."""
+        out = self._out
         while True:
             self._check_open(what)
             if self._error is not None and self._error_sends:
@@ -1116,57 +1098,18 @@ class MockSocket(_Endpoint):
             if self._shut_wr:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r} after "
                                       "shutdown(SHUT_WR) or a reset")
-            peer = self._peer
-            if peer is None:
-                if self._connected:
-                    raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r}, "
-                                          "whose peer is closed")
-                room = len(data)
-            elif peer._shut_rd:
+            if out.reader_gone:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r}, whose "
-                                      "peer did shutdown(SHUT_RD)")
-            else:
-                room = peer._capacity - len(peer._inbuf)
+                                      "peer is closed or did shutdown(SHUT_RD)")
             if not data:
                 return 0, deadline
-            if room > 0:
-                break
-            assert peer is not None
-            deadline = self._block(what, deadline, EVENT_WRITE,
-                                   f"the peer's buffer is full (capacity {peer._capacity} bytes) "
+            if out.room() > 0:
+                return out.write(data), deadline
+            deadline = self._block(what, deadline, self._can_send,
+                                   f"the peer's buffer is full (capacity {out.capacity} bytes) "
                                    "and nothing reads it")
-        count = min(len(data), room)
-        if self._rng is not None:
-            count = self._rng.randint(1, count)
-        chunk = data[:count]
-        if self._sent is None:
-            self._sent = bytearray()
-        self._sent += chunk
-        if peer is not None:
-            inbuf = peer._inbuf
-            was_empty = not inbuf
-            inbuf += chunk
-            if was_empty:
-                peer._changed()
-            if len(inbuf) >= peer._capacity:
-                self._changed()
-        return count, deadline
 
-    def _log_send(self, method: int, count: int, rest: bytes, flags: int = 0,
-                  detail: Any = None) -> None:
-        """Log a call of send, sendall or sendmsg (holding the lock)."""
-        log = self._sendlog
-        if log is None:
-            log = self._sendlog = array.array("q")
-        if self._sent is None:
-            self._sent = bytearray()
-        if rest or flags or detail is not None:
-            if self._extra is None:
-                self._extra = {}
-            self._extra[len(log)] = (rest, flags, detail)
-        log.append(count << 2 | method)
-
-    @_recorded_data
+    @recorded_itself
     def send(self, data: _Buffer, flags: int = 0) -> int:
         """Send a prefix of ``data`` (all of it when the window has room); return its length.
 
@@ -1181,43 +1124,46 @@ class MockSocket(_Endpoint):
             >>> a.send(b"abcdef"), b.recv(10)
             (4, b'abcd')
         """
-        _acquire()  # not ``with _lock``: half the cost, on the hottest path
+        _acquire()  # not ``with``: half the cost, on the hottest path
         try:
-            peer = self._peer
-            sent, log = self._sent, self._sendlog
-            # The fast path: all of ``data`` fits, no fragmentation, no flags.
-            if (
-                type(data) is bytes and not flags and peer is not None and self._rng is None
-                and sent is not None and log is not None and self._error is None
-                and not self._shut_wr and not peer._shut_rd
-            ):
+            out = self._out
+            # The fast path: all of ``data`` fits in a plain pipe, no flags, no recording.
+            if type(data) is bytes and out.plain and not flags and self._recorder is None:
                 count = len(data)
-                inbuf = peer._inbuf
-                size = len(inbuf)
-                if 0 < count <= peer._capacity - size:
-                    sent += data
-                    log.append(count << 2)
-                    inbuf += data
-                    if not size:  # readable now: tell its selectors, wake its readers
+                buf = out.buf
+                held = len(buf)
+                if 0 < count <= out.capacity - held:
+                    buf += data
+                    if not held:  # readable now: tell its selectors, wake its readers
+                        peer = out.reader
                         if peer._watchers:
                             peer._set_events(peer._events | EVENT_READ)
-                        elif descriptors._waiters:
-                            peer._changed()
-                    if size + count >= peer._capacity and self._watchers:
+                        elif _core.state.waiters:
+                            _core.condition.notify_all()
+                    if held + count >= out.capacity and self._watchers:
                         self._changed()  # no longer writable
                     return count
-            view = memoryview(data).cast("B")
+            view = _view_of(data)
+            flags = _check_flags(flags, _SEND_FLAGS, self, "send()")
+            recorder = self._recorder
+            timeout = self._timeout
+            if flags & _MSG_DONTWAIT:
+                self._timeout = 0.0
             try:
                 count, _ = self._send_some(view, "send()", None)
             except BaseException:
-                self._log_send(_SEND, 0, bytes(view), flags)
+                if recorder is not None:
+                    recorder.log_send(SEND, b"", view, flags)
                 raise
-            self._log_send(_SEND, count, bytes(view[count:]), flags)
+            finally:
+                self._timeout = timeout
+            if recorder is not None:
+                recorder.log_send(SEND, view[:count], view[count:], flags)
             return count
         finally:
             _release()
 
-    @_recorded_data
+    @recorded_itself
     def sendall(self, data: _Buffer, flags: int = 0) -> None:
         """Send all of ``data``, waiting for room if blocking; return ``None``.
 
@@ -1227,9 +1173,11 @@ class MockSocket(_Endpoint):
             >>> a.sendall(b"all of it"), b.recv(100)
             (None, b'all of it')
         """
-        view = memoryview(data).cast("B")
+        view = _view_of(data)
+        flags = _check_flags(flags, _SEND_FLAGS, self, "sendall()")
         total, deadline = 0, None
-        with _lock:
+        with _core.lock:
+            recorder = self._recorder
             try:
                 while True:
                     count, deadline = self._send_some(view[total:], "sendall()", deadline)
@@ -1237,9 +1185,10 @@ class MockSocket(_Endpoint):
                     if total >= len(view):
                         break
             finally:
-                self._log_send(_SENDALL, total, bytes(view[total:]), flags)
+                if recorder is not None:
+                    recorder.log_send(SENDALL, view[:total], view[total:], flags)
 
-    @_recorded_data
+    @recorded_itself
     def sendmsg(self, buffers: Iterable[_Buffer], ancdata: Iterable[Any] = (),
                 flags: int = 0, address: Any = None) -> int:
         """Send a prefix of the concatenated ``buffers``; return its length.
@@ -1254,16 +1203,20 @@ class MockSocket(_Endpoint):
         """
         if list(ancdata):
             raise _oserror(errno.EOPNOTSUPP, self, "sendmsg() with ancillary data")
-        views = [memoryview(buffer).cast("B") for buffer in buffers]
+        views = [_view_of(buffer) for buffer in buffers]
         data = memoryview(b"".join(views))
         lengths = tuple(len(view) for view in views) if len(views) > 1 else None
-        with _lock:
+        flags = _check_flags(flags, _SEND_FLAGS, self, "sendmsg()")
+        with _core.lock:
+            recorder = self._recorder
             try:
                 count, _ = self._send_some(data, "sendmsg()", None)
             except BaseException:
-                self._log_send(_SENDMSG, 0, bytes(data), flags, lengths)
+                if recorder is not None:
+                    recorder.log_send(SENDMSG, b"", data, flags, lengths)
                 raise
-            self._log_send(_SENDMSG, count, bytes(data[count:]), flags, lengths)
+            if recorder is not None:
+                recorder.log_send(SENDMSG, data[:count], data[count:], flags, lengths)
             return count
 
     def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
@@ -1278,43 +1231,9 @@ class MockSocket(_Endpoint):
         """
         return int(cast(Any, self)._sendfile_use_send(file, offset, count))
 
-    def _calls_of(self, name: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-        method = _DATA_METHODS.get(name)
-        if method is None:
-            return super()._calls_of(name)
-        extra = self._extra or {}
-        sent = self._sent or b""
-        calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-        offset = 0
-        first = extra.get(name, 0)
-        for index, entry in enumerate(self._sendlog or ()):
-            count = entry >> 2
-            if entry & 3 == method and index >= first:
-                rest, flags, detail = extra.get(index, (b"", 0, None))
-                data = bytes(sent[offset:offset + count]) + rest
-                if method == _SENDMSG:
-                    buffers, start = [], 0
-                    for length in detail or (len(data),):
-                        buffers.append(data[start:start + length])
-                        start += length
-                    args: tuple[Any, ...] = (buffers, [], flags) if flags else (buffers,)
-                else:
-                    args = (data, flags) if flags else (data,)
-                calls.append((args, {}))
-            offset += count
-        return calls
-
-    def _forget_calls(self, name: str) -> None:
-        if name not in _DATA_METHODS:
-            super()._forget_calls(name)
-            return
-        if self._extra is None:
-            self._extra = {}
-        self._extra[name] = len(self._sendlog or ())
-
     # -- connection -------------------------------------------------------------------------
 
-    @_recorded
+    @recorded
     def getpeername(self) -> Any:
         """The peer's address; ``OSError(ENOTCONN)`` after a reset.
 
@@ -1328,7 +1247,7 @@ class MockSocket(_Endpoint):
             raise _oserror(errno.ENOTCONN, self, "getpeername()")
         return self._peername
 
-    @_recorded
+    @recorded
     def connect(self, address: Any) -> None:
         """Connect a standalone socket, whose peer is the test: it only records ``address``.
 
@@ -1341,13 +1260,13 @@ class MockSocket(_Endpoint):
             >>> sock.getpeername()
             ('example.com', 80)
         """
-        with _lock:
+        with _core.lock:
             self._check_open("connect()")
             if self._connected:
                 raise _oserror(errno.EISCONN, self, "connect()")
             self._peername = address
 
-    @_recorded
+    @recorded
     def connect_ex(self, address: Any) -> int:
         """Like :meth:`connect`, returning an error number instead of raising (0: success).
 
@@ -1362,7 +1281,7 @@ class MockSocket(_Endpoint):
             return error.errno or errno.EIO
         return 0
 
-    @_recorded
+    @recorded
     def bind(self, address: Any) -> None:
         """Give a standalone socket its own address; a connected one raises ``EINVAL``.
 
@@ -1373,13 +1292,13 @@ class MockSocket(_Endpoint):
             >>> sock.getsockname()
             ('127.0.0.1', 5555)
         """
-        with _lock:
+        with _core.lock:
             self._check_open("bind()")
             if self._connected:
                 raise _oserror(errno.EINVAL, self, "bind() of a connected socket")
             self._sockname = address
 
-    @_recorded
+    @recorded
     def shutdown(self, how: int) -> None:
         """Shut down reading (``SHUT_RD``), writing (``SHUT_WR``: the peer sees EOF), or both.
 
@@ -1391,43 +1310,57 @@ class MockSocket(_Endpoint):
             >>> b.recv(100), b.recv(100)
             (b'last words', b'')
         """
-        with _lock:
+        with _core.lock:
             self._check_open("shutdown()")
             if how not in (_SHUT_RD, _SHUT_WR, _SHUT_RDWR):
                 raise _oserror(errno.EINVAL, self, f"shutdown({how!r})")
             peer = self._peer
             if how != _SHUT_WR and not self._shut_rd:
                 self._shut_rd = True
+                pipe = self._in
+                pipe.reader_gone = True
+                pipe.refresh()
                 if peer is not None:
                     peer._changed()
-            if how != _SHUT_RD and not self._shut_wr:
-                self._shut_wr = True
-                if peer is not None and peer._eof != _EOF:
-                    peer._eof = _EOF
-                    peer._changed()
+            if how != _SHUT_RD:
+                self._shut_write()
             self._changed()
 
-    def _on_close(self) -> None:
-        unread = bool(self._inbuf)
-        self._inbuf = bytearray()
-        self._script = self._rest = None
-        peer = self._peer
-        if peer is None:
+    def _shut_write(self) -> None:
+        """No more sending: the peer sees EOF after what is in flight (holding the lock)."""
+        if self._shut_wr:
             return
-        self._peer = peer._peer = None
-        peer._eof = _EOF
-        if unread and peer._error is None:
-            # Closing with unread data resets the connection (the kernel does it for
-            # TCP, where send sees it, and for AF_UNIX, where send sees a broken pipe).
-            peer._error = ConnectionResetError(
-                errno.ECONNRESET, f"Connection reset by peer ({self!r} closed with unread data)"
-            )
-            peer._error_sends = self._family != _AF_UNIX
-        peer._changed()
+        self._shut_wr = True
+        peer = self._peer
+        if peer is not None:
+            peer._eof = _EOF
+        self._out.end()
+
+    def _on_close(self) -> None:
+        inbound, outbound = self._in, self._out
+        inbound.script = None
+        self._rest = None
+        unread = inbound.drop_reader()
+        peer = self._peer
+        if peer is not None:
+            self._peer = peer._peer = None
+            peer._eof = _EOF
+            outbound.end()
+            if unread and peer._error is None:
+                # Closing with unread data resets the connection (the kernel does it for
+                # TCP, where send sees it, and for AF_UNIX, where send sees a broken pipe).
+                peer._set_error(ConnectionResetError(
+                    errno.ECONNRESET,
+                    f"Connection reset by peer ({self!r} closed with unread data)",
+                ), sends=self._family != _AF_UNIX)
+            peer._changed()
+        # The pipes no longer refer to this socket: no reference cycle keeps it alive.
+        inbound.reader = None
+        outbound.writer = None
 
     def _default_option(self, level: int, optname: int) -> Any:
         if level == socket.SOL_SOCKET and optname in (socket.SO_RCVBUF, socket.SO_SNDBUF):
-            return self._capacity
+            return self._in.capacity
         return 0
 
     listen = _unsupported("MockSocket", "listen", errno.EOPNOTSUPP,
@@ -1442,20 +1375,58 @@ class MockSocket(_Endpoint):
                                 "not implemented in memory")
 
 
-def _check_capacity(capacity: int) -> int:
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ValueError(f"capacity must be a positive number of bytes, not {capacity!r}")
-    return capacity
+def _bytes_of(data: Any, what: str) -> bytes:
+    """``data`` as bytes, if it is bytes-like; a ``TypeError`` naming ``what`` otherwise."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (int, str)) or data is None:
+        raise TypeError(f"{what} takes a bytes-like object, not {type(data).__name__} "
+                        f"({data!r})")
+    return bytes(memoryview(data).cast("B")) if isinstance(data, memoryview) else bytes(data)
+
+
+def _view_of(data: Any) -> memoryview:
+    """A byte view of a bytes-like object, as the kernel's send takes it."""
+    view = memoryview(data)
+    if not view.c_contiguous:
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
+    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
+
+
+def _check_flags(flags: Any, allowed: int, sock: Any, what: str) -> int:
+    """``flags`` as an int, if it holds only ``allowed`` bits; the kernel's errors otherwise."""
+    if not isinstance(flags, int):
+        raise TypeError(f"'{type(flags).__name__}' object cannot be interpreted as an integer")
+    value = int(flags)
+    if value & ~allowed:
+        raise _oserror(errno.EINVAL if what.startswith("recv") else errno.EOPNOTSUPP, sock,
+                       f"{what} with flags {value & ~allowed:#x} (not supported in memory)")
+    return value
+
+
+def _chain(rest: Iterator[Any], data: bytes) -> Iterator[Any]:
+    yield from rest
+    yield data
 
 
 def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | None,
-                    ) -> tuple[MockSocket, MockSocket]:
+                    record: bool = False) -> tuple[MockSocket, MockSocket]:
     """Two connected sockets, without addresses (holding no lock)."""
-    a = _RealSocket.__new__(MockSocket)
-    b = _RealSocket.__new__(MockSocket)
-    a._init_stream(family, capacity, seed)
-    b._init_stream(family, capacity, None if seed is None else seed + 1)
-    a._proto = b._proto = proto
+    new = _RealSocket.__new__
+    a: MockSocket = new(MockSocket)
+    b: MockSocket = new(MockSocket)
+    a._init_stream(family, capacity, seed, record)
+    b._init_stream(family, capacity, None if seed is None else seed + 1, record)
+    size = DEFAULT_CAPACITY if capacity is None else capacity
+    a._in = b._out = ba = Pipe(size, a, b)
+    b._in = a._out = ab = Pipe(size, b, a)
+    if seed is not None:
+        ab.write_rng = ba.read_rng = a._rng
+        ba.write_rng = ab.read_rng = b._rng
+        ab.refresh()
+        ba.refresh()
+    if proto:
+        a._proto = b._proto = proto
     a._peer, b._peer = b, a
     a._connected = b._connected = True
     return a, b
@@ -1463,7 +1434,7 @@ def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | N
 
 def socketpair(
     family: int = socket.AF_UNIX, type: int = socket.SOCK_STREAM, proto: int = 0, *,
-    seed: int | None = None, capacity: int | None = None,
+    seed: int | None = None, capacity: int | None = None, record: bool = False,
 ) -> tuple[MockSocket, MockSocket]:
     """Two connected in-memory stream sockets, like :func:`socket.socketpair`.
 
@@ -1471,7 +1442,9 @@ def socketpair(
     peer (default :data:`DEFAULT_CAPACITY`).  With ``seed``, reads and
     writes are split at random places, reproducibly (the first socket uses
     ``seed``, the second ``seed + 1``).  ``AF_INET`` and ``AF_INET6`` pairs
-    get made-up loopback addresses.
+    get made-up loopback addresses.  With ``record=True`` both ends record
+    their calls (:attr:`MockSocket.recording`); else they keep nothing but
+    what is in flight.
 
     Example::
 
@@ -1487,12 +1460,12 @@ def socketpair(
         raise ValueError(f"socketpair() makes stream sockets only, not {type!r}")
     if family not in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
         raise ValueError(f"unsupported family for socketpair(): {family!r}")
-    a, b = _connected_pair(family, proto, seed, capacity)
+    a, b = _connected_pair(int(family), proto, seed, capacity, record)
     if family == _AF_UNIX:
         a._sockname = a._peername = b._sockname = b._peername = ""
     else:
-        a._sockname = b._peername = _client_address(family)
-        b._sockname = a._peername = _client_address(family)
+        a._sockname = b._peername = _loopback(family)
+        b._sockname = a._peername = _loopback(family)
     return a, b
 
 
@@ -1513,9 +1486,10 @@ class ListenSocket(_Endpoint):
 
     **Scripted (mockselector 0.2).**  ``ListenSocket(accepted)``: ``accept()``
     returns the sockets of ``accepted`` in order (a callable that is not a
-    Mock is called to make one), each with a distinct peer address; then the
-    connections made with :meth:`new_connection`.  An iterator (a generator)
-    is read lazily, one item per ``accept()``, so it may be endless.
+    Mock is called to make one, with no library lock held), each with a
+    distinct peer address; then the connections made with
+    :meth:`new_connection`.  An iterator (a generator) is read lazily, one
+    item per ``accept()``, so it may be endless.
 
     With nothing to accept, a non-blocking listener raises
     ``BlockingIOError`` (as asyncio and socketserver expect); a blocking one
@@ -1525,6 +1499,7 @@ class ListenSocket(_Endpoint):
     Misuse (listen before bind, accept before listen, bind twice, use after
     close) raises ``OSError``.  ``family`` defaults to that of ``address``:
     ``AF_UNIX`` for a path, ``AF_INET6`` for a 4-tuple, else ``AF_INET``.
+    A listener records its own calls (``record=False`` turns that off).
 
     Example::
 
@@ -1553,16 +1528,13 @@ class ListenSocket(_Endpoint):
 
     def __init__(
         self, accepted: Iterable[Any] | None = None, *, address: Any = None,
-        family: int | None = None,
+        family: int | None = None, record: bool = True,
     ) -> None:
         if family is None:
-            if isinstance(address, (str, bytes)):
-                family = _AF_UNIX
-            elif isinstance(address, tuple) and len(address) == 4:
-                family = socket.AF_INET6
-            else:
-                family = socket.AF_INET
-        self._init_endpoint(int(family))
+            family = _family_of(address)
+        if address is not None:
+            _check_address(address, int(family))
+        self._init_endpoint(int(family), record)
         self._state = _NEW
         # The 0.2 script: what accept() returns next, and the rest of a script
         # given as an iterator, read lazily (it may be endless).
@@ -1572,15 +1544,11 @@ class ListenSocket(_Endpoint):
             self._scripted.extend(accepted)
         elif accepted is not None:
             self._scripted_rest = iter(accepted)
-        self._pending: deque[MockSocket] = deque()
+        # The server ends of in-memory connections, and their clients' addresses.
+        self._pending: deque[tuple[MockSocket, Any]] = deque()
         self._in_memory = False
         self._backlog = 0
-        if family == _AF_UNIX:
-            self._sockname = ""
-        elif family == socket.AF_INET6:
-            self._sockname = ("::", 0, 0, 0)
-        else:
-            self._sockname = ("0.0.0.0", 0)
+        self._sockname = _any_address(self._family)
         if address is not None:
             ListenSocket._raw_bind(self, address)
             ListenSocket._raw_listen(self)
@@ -1600,7 +1568,10 @@ class ListenSocket(_Endpoint):
         waiting = self._pending or self._scripted or self._scripted_rest is not None
         return EVENT_READ if waiting else 0
 
-    @_recorded
+    def _can_accept(self) -> bool:
+        return self._dead or bool(self._readiness())
+
+    @recorded
     def bind(self, address: Any) -> None:
         """Bind to ``address``; port 0 picks a free made-up port.
 
@@ -1611,16 +1582,15 @@ class ListenSocket(_Endpoint):
             >>> listener.getsockname()[1] > 0
             True
         """
-        with _lock:
+        with _core.lock:
             self._check_open("bind()")
+            _check_address(address, self._family)
             if self._state != _NEW:
                 raise _oserror(errno.EINVAL, self, "bind() of a socket already bound")
-            if isinstance(address, tuple) and len(address) >= 2 and address[1] == 0:
-                address = (address[0], _next_port(), *address[2:])
-            self._sockname = address
+            self._sockname = _with_port(address)
             self._state = _BOUND
 
-    @_recorded
+    @recorded
     def listen(self, backlog: int = 128) -> None:
         """Start listening (again, when already listening, as asyncio does).
 
@@ -1632,7 +1602,8 @@ class ListenSocket(_Endpoint):
             ...
             OSError: [Errno 22] Invalid argument: listen() before bind() on <ListenSocket ...>
         """
-        with _lock:
+        backlog = operator.index(backlog)
+        with _core.lock:
             self._check_open("listen()")
             if self._state == _NEW:
                 raise _oserror(errno.EINVAL, self, "listen() before bind()")
@@ -1640,7 +1611,7 @@ class ListenSocket(_Endpoint):
             self._backlog = backlog
             self._changed()
 
-    @_recorded
+    @recorded
     def accept(self) -> tuple[Any, Any]:
         """Return ``(connection, address)``: the next scripted or in-memory connection.
 
@@ -1654,52 +1625,56 @@ class ListenSocket(_Endpoint):
             BlockingIOError: [Errno 11] Resource temporarily unavailable...
         """
         deadline = None
-        with _lock:
+        with _core.lock:
             while True:
                 self._check_open("accept()")
                 if self._state != _LISTENING:
                     raise _oserror(errno.EINVAL, self, "accept() before bind() and listen()")
-                if not self._scripted and self._scripted_rest is not None:
-                    item = next(self._scripted_rest, _END)
+                rest = self._scripted_rest
+                if not self._scripted and rest is not None:
+                    item = _outside_lock(functools.partial(next, rest, _END))
                     if item is _END:
-                        self._scripted_rest = None
-                        self._changed()
+                        if self._scripted_rest is rest:
+                            self._scripted_rest = None
+                            self._changed()
                     else:
                         self._scripted.append(item)
+                    continue
                 if self._scripted:
-                    connection = self._accept_scripted(self._scripted.popleft())
-                    break
+                    item = self._scripted.popleft()
+                    self._changed()
+                    return self._accept_scripted(item)
                 if self._pending:
-                    connection = self._pending.popleft()
-                    break
+                    connection, address = self._pending.popleft()
+                    self._changed()
+                    return connection, address
                 if not self._in_memory and self._timeout != 0.0:
-                    connection = self._accept_scripted(None)
-                    break
-                deadline = self._block("accept()", deadline, EVENT_READ, "no connection is "
-                                       "waiting (make one with new_connection())")
-            self._changed()
-        if isinstance(connection, MockSocket):
-            return connection, connection._peername
-        return connection, ("127.0.0.1", _next_port())
+                    return self._accept_scripted(None)
+                deadline = self._block("accept()", deadline, self._can_accept,
+                                       "no connection is waiting (make one with "
+                                       "new_connection())")
 
-    def _accept_scripted(self, connection: Any) -> Any:
+    def _accept_scripted(self, connection: Any) -> tuple[Any, Any]:
+        """A scripted connection and its address (holding the lock once; made outside it)."""
         if connection is None:
-            connection = MockSocket()
+            connection = MockSocket(family=self._family)
         elif callable(connection) and not isinstance(connection, mock.Mock):
-            connection = connection()
+            connection = _outside_lock(connection)
+        address = _loopback(self._family)
         if isinstance(connection, MockSocket) and not connection._connected:
-            connection._sockname = _loopback(self._sockname)
-            connection._peername = ("127.0.0.1", _next_port())
-        return connection
+            connection._sockname = _reachable(self._sockname)
+            connection._peername = address
+        return connection, address
 
     def new_connection(
-        self, *, seed: int | None = None, capacity: int | None = None,
+        self, *, seed: int | None = None, capacity: int | None = None, record: bool = False,
     ) -> MockSocket:
         """Connect a new in-memory client; return its end.
 
         The server end is what ``accept()`` returns next.  A listener that
         is not listening (or is closed) raises ``ConnectionRefusedError``.
-        ``seed`` and ``capacity`` are those of :func:`socketpair`.
+        ``seed``, ``capacity`` and ``record`` are those of :func:`socketpair`
+        (``record`` applies to both ends).
 
         Example::
 
@@ -1708,27 +1683,27 @@ class ListenSocket(_Endpoint):
             >>> client.getpeername(), client.seed
             (('127.0.0.1', 8080), 1)
         """
-        with _lock:
+        client, server = _connected_pair(self._family, 0, seed, capacity, record)
+        with _core.lock:
             if self._dead or self._state != _LISTENING:
                 raise ConnectionRefusedError(
                     errno.ECONNREFUSED, f"Connection refused: {self!r} is not listening"
                 )
-            client, server = _connected_pair(self._family, 0, seed, capacity)
-            address = _loopback(self._sockname)
+            address = _reachable(self._sockname)
             client._peername = server._sockname = address
-            client._sockname = server._peername = _client_address(self._family)
-            self._pending.append(server)
+            client._sockname = server._peername = _loopback(self._family)
+            self._pending.append((server, client._sockname))
             self._in_memory = True
             self._changed()
         return client
 
     def _on_close(self) -> None:
         # The kernel resets the connections nobody accepted.
-        for server in self._pending:
+        for server, _ in self._pending:
             server.reset()
         self._pending.clear()
 
-    @_recorded
+    @recorded
     def getpeername(self) -> Any:
         """A listening socket has no peer: ``OSError(ENOTCONN)``.
 
@@ -1752,6 +1727,22 @@ class ListenSocket(_Endpoint):
             True
         """
         return errno.EISCONN
+
+
+def _check_address(address: Any, family: int) -> None:
+    """A ``TypeError`` when ``address`` has no shape an address of ``family`` has."""
+    if family == _AF_UNIX:
+        ok = isinstance(address, (str, bytes, bytearray))
+    else:
+        size = 4 if family == _AF_INET6 else 2
+        ok = (isinstance(address, tuple) and 2 <= len(address) <= size
+              and isinstance(address[0], str) and isinstance(address[1], int)
+              and not isinstance(address[1], bool))
+    if not ok:
+        name = socket.AddressFamily(family).name
+        raise TypeError(f"{name} address must be "
+                        + ("a str or bytes path" if family == _AF_UNIX
+                           else "a tuple (host, port)") + f", not {address!r}")
 
 
 # What a listening socket cannot do, as the kernel says it.
