@@ -10,6 +10,7 @@ import resource
 import selectors
 import socket
 import sys
+import threading
 import time
 import tracemalloc
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from predecessors import PRED_02, PRED_ASYNCTEST, Predecessors
 import mockselector
 from mockselector import ListenSocket, MockSocket, TestSelector
 
+LEAN = "lean floor"
 MSG_SIZE = 64
 MSG = bytes(range(MSG_SIZE))
 _Pair = Callable[[], tuple[Any, Any]]
@@ -199,6 +201,79 @@ def echo_trial(make_pair: _Pair, make_selector: Callable[[], selectors.BaseSelec
             "teardown": teardown / n * 1e6}
 
 
+# -- the lean floor: what pure Python allows for the same echo ---------------------------
+
+
+class _LeanSocket:
+    """The leanest in-memory socket for the echo: a buffer, a lock, a ready table entry."""
+
+    __slots__ = ("buf", "key", "lock", "peer", "ready")
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.lock = threading.Lock()
+        self.peer: Any = None
+        self.ready: dict[int, Any] | None = None
+        self.key: Any = None
+
+    def fileno(self) -> int:
+        return id(self)
+
+    def setblocking(self, flag: bool) -> None:
+        pass
+
+    def recv(self, size: int) -> bytes:
+        with self.lock:
+            buf = self.buf
+            data = bytes(buf[:size])
+            del buf[:size]
+            if not buf and self.ready is not None:
+                self.ready.pop(id(self), None)
+            return data
+
+    def send(self, data: bytes) -> int:
+        peer = self.peer
+        with peer.lock:
+            buf = peer.buf
+            was_empty = not buf
+            buf += data
+            if was_empty and peer.ready is not None:
+                peer.ready[id(peer)] = (peer.key, EVENT_READ)
+            return len(data)
+
+    def close(self) -> None:
+        pass
+
+
+class _LeanSelector:
+    """The leanest selector over :class:`_LeanSocket`: a dict of ready entries."""
+
+    def __init__(self) -> None:
+        self.ready: dict[int, Any] = {}
+
+    def register(self, sock: _LeanSocket, events: int) -> None:
+        sock.ready = self.ready
+        sock.key = selectors.SelectorKey(sock, id(sock), events, None)
+        if sock.buf:
+            self.ready[id(sock)] = (sock.key, EVENT_READ)
+
+    def unregister(self, sock: _LeanSocket) -> None:
+        self.ready.pop(id(sock), None)
+        sock.ready = None
+
+    def select(self, timeout: float | None = None) -> list[Any]:
+        return list(self.ready.values())
+
+    def close(self) -> None:
+        pass
+
+
+def _lean_pair() -> tuple[_LeanSocket, _LeanSocket]:
+    a, b = _LeanSocket(), _LeanSocket()
+    a.peer, b.peer = b, a
+    return a, b
+
+
 def echo_trial_02(mod: Any, n: int, rounds: int) -> dict[str, float]:
     """The 0.2.3 equivalent: scripted MockSockets and a MockSelector scripted to match."""
     start = time.perf_counter()
@@ -231,7 +306,8 @@ def sync_echo(cfg: Config) -> list[Row]:
     rows: list[Row] = []
     for n in cfg.echo_ns:
         variants: dict[str, Trial] = {
-            OURS: partial(echo_trial, _ours_pair, TestSelector, n, cfg.echo_rounds)}
+            OURS: partial(echo_trial, _ours_pair, TestSelector, n, cfg.echo_rounds),
+            LEAN: partial(echo_trial, _lean_pair, _LeanSelector, n, cfg.echo_rounds)}
         real_na: str | None = None
         if 2 * n <= fd_room():
             variants[REAL] = partial(echo_trial, _real_pair, selectors.DefaultSelector, n,
@@ -252,6 +328,13 @@ def sync_echo(cfg: Config) -> list[Row]:
             rows.append(Row(label, "us", real_na or _value(meds, REAL, metric),
                             _value(meds, OURS, metric), target, _others(meds, metric),
                             _samples(raw, metric)))
+        lean, ours = _value(meds, LEAN, "event"), _value(meds, OURS, "event")
+        floor = Row(f"sync echo N={n:,}: lean floor (bytearray+lock+dict)", "us",
+                    real_na or _value(meds, REAL, "event"), lean,
+                    samples={LEAN: raw[LEAN]["event"]})
+        if lean and ours:
+            floor.note = f"ours is {ours / lean:.2f}x the lean floor"
+        rows.append(floor)
     return rows
 
 

@@ -54,23 +54,23 @@ def check_seed(seed: Any) -> int | None:
 class Pipe:
     """One direction of a stream connection (see the module)."""
 
-    __slots__ = (
-        "buf", "capacity", "eof", "fault", "plain", "read_rng", "reader", "reader_gone",
-        "script", "write_rng", "writer",
-    )
+    # The hot state in slots; the rest as class defaults, set on a pipe (in its
+    # __dict__) only when it changes, so that making a pipe costs little.
+    __slots__ = ("__dict__", "buf", "capacity", "plain", "reader", "writer")
+
+    eof = False  # the writer is done: reads end once the buffer is empty
+    reader_gone = False  # closed or shut for reading: writes fail
+    read_rng: random.Random | None = None  # splits reads
+    write_rng: random.Random | None = None  # splits writes
+    script: Any = None  # the 0.2 script of the reader's recv, while it lasts
+    fault = False  # set by a face with a pending error or a condition on the pipe
 
     def __init__(self, capacity: int, reader: Any, writer: Any) -> None:
         self.buf = bytearray()
         self.capacity = capacity
         self.reader = reader  # the end that reads, or None: the test reads (.sent)
         self.writer = writer  # the end that writes, or None: the test writes (feed())
-        self.eof = False  # the writer is done: reads end once the buffer is empty
-        self.reader_gone = False  # closed or shut for reading: writes fail
-        self.read_rng: random.Random | None = None  # splits reads
-        self.write_rng: random.Random | None = None  # splits writes
-        self.script: Any = None  # the 0.2 script of the reader's recv, while it lasts
-        self.fault = False  # set by a face with a pending error or a condition on the pipe
-        self.plain = True
+        self.plain = reader is not None
 
     def refresh(self) -> None:
         """Recompute :attr:`plain` after an unusual state was set or cleared."""

@@ -7,10 +7,11 @@ connection record only when asked (``socketpair(record=True)``,
 ``new_connection(record=True)``, or ``sock.recording = True``).  What a
 socket that does not record keeps is what is in flight, nothing more.
 
-A recorded method is a descriptor: ``sock.close`` returns a
-:class:`BoundMethod` (a ``functools.partial``, so calling it is a C-level
-call); those of the data methods are cached in the socket's ``__dict__``,
-which makes the next ``sock.send`` a dict lookup.  A :class:`Recorder`
+The class's methods are plain functions: a socket that does not record
+pays nothing for the face.  A socket that starts recording gets, in its
+``__dict__``, a :class:`BoundMethod` for each recorded method (a
+``functools.partial``, so calling it is a C-level call), which shadows the
+class's and serves the Mock API.  A :class:`Recorder`
 keeps the calls: those of ``send``, ``sendall`` and ``sendmsg`` as a few
 bytes each in an int array next to the bytes they sent (a call that passed
 more than it sent keeps the rest too: what it was called with), the others
@@ -104,30 +105,6 @@ def recorder_of(sock: Any) -> Recorder:
     return cast(Recorder, recorder)
 
 
-class Recorded:
-    # A socket method whose calls are recorded (no class docstring: the
-    # instance carries the method's, for doctest and help()).
-
-    def __init__(self, func: Callable[..., Any], raw: Callable[..., Any], cache: bool) -> None:
-        functools.update_wrapper(cast(Any, self), raw)
-        self.func = func  # what a call runs: records, then runs raw
-        self.raw = raw  # the method itself, which a replacing Mock wraps
-        self.name = raw.__name__
-        self.cache = cache
-
-    def __set_name__(self, owner: Any, name: str) -> None:
-        # ``_raw_<name>``: the method without recording, for internal calls.
-        setattr(owner, "_raw_" + name, self.raw)
-
-    def __get__(self, sock: Any, owner: Any = None) -> Any:
-        if sock is None:
-            return self.func
-        bound = BoundMethod(self.func, sock)
-        if self.cache:
-            sock.__dict__[self.name] = bound
-        return bound
-
-
 class BoundMethod(functools.partial):  # type: ignore[type-arg]
     """A recorded method bound to its socket: call it, or read the Mock API from it.
 
@@ -165,7 +142,7 @@ class BoundMethod(functools.partial):  # type: ignore[type-arg]
         sock, name = self.args[0], self.func.__name__
         if attr.startswith("__"):
             raise AttributeError(f"cannot set {attr!r} on {self!r}")
-        wrapped = functools.partial(getattr(type(sock), "_raw_" + name), sock)
+        wrapped = functools.partial(recorded_methods(type(sock))[name], sock)
         with _core.lock:
             recorder = sock._recorder
             calls = recorder.calls_of(name) if recorder is not None else []
@@ -194,7 +171,36 @@ def replay(name: str, calls: _Calls, wraps: Any = None) -> mock.Mock:
 
 
 def recorded(raw: Callable[..., Any]) -> Any:
-    """Decorate a socket method whose calls go in the socket's list of calls."""
+    """Mark a socket method whose calls a recording socket records (as ``(name, args)``)."""
+    raw.__recorded__ = False  # type: ignore[attr-defined]
+    return raw
+
+
+def recorded_itself(raw: Callable[..., Any]) -> Any:
+    """Mark a data method (send, recv, ...), which records its calls itself when recording."""
+    raw.__recorded__ = True  # type: ignore[attr-defined]
+    return raw
+
+
+_methods_of: dict[type, dict[str, Callable[..., Any]]] = {}
+
+
+def recorded_methods(cls: type) -> dict[str, Callable[..., Any]]:
+    """The recorded methods of a socket class, by name (found once per class)."""
+    methods = _methods_of.get(cls)
+    if methods is None:
+        methods = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if callable(value) and hasattr(value, "__recorded__"):
+                    methods[name] = value
+                elif name in methods:
+                    del methods[name]
+        _methods_of[cls] = methods
+    return methods
+
+
+def _record_call(raw: Callable[..., Any]) -> Callable[..., Any]:
     name = raw.__name__
 
     @functools.wraps(raw)
@@ -205,9 +211,31 @@ def recorded(raw: Callable[..., Any]) -> Any:
                 recorder.calls.append((name, args, kwargs))
         return raw(sock, *args, **kwargs)
 
-    return Recorded(record, raw, cache=False)
+    return record
 
 
-def recorded_itself(raw: Callable[..., Any]) -> Any:
-    """Decorate a data method (send, recv, ...), which records its calls itself."""
-    return Recorded(raw, raw, cache=True)
+_wrappers: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def install(sock: Any) -> None:
+    """Give a socket that starts recording the Mock face of its recorded methods.
+
+    Each recorded method gets a :class:`BoundMethod` in the socket's
+    ``__dict__``, which shadows the plain method of the class: sockets that
+    do not record never pay for it.
+    """
+    cached = sock.__dict__
+    for name, raw in recorded_methods(type(sock)).items():
+        if name in cached:
+            continue  # replaced by the test (a Mock): leave it
+        func = raw
+        if not raw.__recorded__:  # type: ignore[attr-defined]
+            func = _wrappers.get(raw) or _wrappers.setdefault(raw, _record_call(raw))
+        cached[name] = BoundMethod(func, sock)
+
+
+def uninstall(sock: Any) -> None:
+    """Remove the Mock face (a socket that stops recording, or is closed)."""
+    cached = sock.__dict__
+    for name in [name for name, value in cached.items() if type(value) is BoundMethod]:
+        del cached[name]

@@ -98,9 +98,18 @@ SOCKET_FD_BASE = _socket_fd_base()
 _socket_numbers = itertools.count(SOCKET_FD_BASE)
 
 
-def _socket_fd() -> FileDescriptor:
-    """A new descriptor for an in-memory socket, from the sockets' own range."""
-    return FileDescriptor(next(_socket_numbers))
+def _socket_fd(source: Any) -> FileDescriptor:
+    """A new descriptor for the in-memory socket ``source``, from the sockets' own range.
+
+    No lock: the numbers come from an ``itertools.count`` (atomic), and
+    ``next_fd`` is not involved.
+    """
+    number = _new_int(FileDescriptor, next(_socket_numbers))
+    number.source = source
+    return number
+
+
+_new_int = int.__new__
 
 
 def fd(fileobj: Any) -> Any:

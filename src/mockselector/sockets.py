@@ -46,7 +46,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sized
 from selectors import EVENT_READ, EVENT_WRITE
-from typing import Any, Callable, ClassVar, Union, cast
+from typing import Any, Callable, Union, cast
 from unittest import mock
 
 from . import _core
@@ -56,11 +56,12 @@ from ._recording import (
     SEND,
     SENDALL,
     SENDMSG,
-    BoundMethod,
     Recorder,
+    install,
     recorded,
     recorded_itself,
     recorder_of,
+    uninstall,
 )
 from .descriptors import FileDescriptor, _socket_fd
 
@@ -77,6 +78,7 @@ _MAX_TIMEOUT = 9223372036.0
 _BLOCK_LIMIT = 10.0
 
 _acquire, _release = _core.acquire, _core.release
+_state = _core.state
 _BOTH = EVENT_READ | EVENT_WRITE
 # Plain ints: operations on the IntFlag constants of ``socket`` are slow.
 _MSG_PEEK = int(socket.MSG_PEEK)
@@ -171,26 +173,28 @@ class _Endpoint(_RealSocket, _core.Source):
     instance only when they change: creating a socket sets few.
     """
 
-    __slots__ = ("__dict__", "_dead", "_events", "_family", "_fd", "_recorder", "_timeout",
-                 "_watchers")
+    __slots__ = ("__dict__", "_dead", "_events", "_family", "_fd", "_recorder", "_sockname",
+                 "_timeout", "_watchers")
 
     _fd: FileDescriptor
     _type = _SOCK_STREAM
     _proto = 0
     _options: dict[tuple[int, int], Any] | None = None
-    _sockname: Any = None
 
     def _init_endpoint(self, family: int, record: bool) -> None:
         self._closed = False
         self._io_refs = 0
-        self._fd = fd = _socket_fd()
-        fd.source = self
+        self._fd = _socket_fd(self)
+        self._sockname: Any = None
         self._watchers = ()
         self._events = 0
         self._dead = False
-        self._timeout: float | None = _default_timeout()
+        self._timeout: float | None = _getdefaulttimeout()
         self._family = family
-        self._recorder: Recorder | None = Recorder() if record else None
+        self._recorder: Recorder | None = None
+        if record:
+            self._recorder = Recorder()
+            install(self)
 
     # -- recording ------------------------------------------------------------------------
 
@@ -220,8 +224,14 @@ class _Endpoint(_RealSocket, _core.Source):
         with _core.lock:
             if on and self._recorder is None:
                 self._recorder = Recorder()
-            elif not on:
+                install(self)
+            elif not on and self._recorder is not None:
                 self._recorder = None
+                uninstall(self)
+            self._pipes_changed()
+
+    def _pipes_changed(self) -> None:
+        """Recompute the fast-path flag of this socket's pipes (holding the lock)."""
 
     # -- identity -------------------------------------------------------------------------
 
@@ -450,13 +460,10 @@ class _Endpoint(_RealSocket, _core.Source):
             self._closed = True
             self._on_close()
             self._changed()
-            # Break the reference cycles, so that a closed socket is freed as soon as
-            # it is unused: its descriptor refers to it (as its source), and so do
-            # the methods cached in its __dict__.
+            # Break the reference cycle, so that a closed socket is freed as soon as
+            # it is unused: its descriptor refers to it (as its source).  (A recording
+            # socket's Mock face refers to it too, and keeps serving the Mock API.)
             self._fd = cast(FileDescriptor, int(self._fd))
-            cached = self.__dict__
-            for name in [name for name, value in cached.items() if type(value) is BoundMethod]:
-                del cached[name]
 
     def _on_close(self) -> None:
         """Release what the socket holds (called once, holding the lock)."""
@@ -553,9 +560,8 @@ class _Endpoint(_RealSocket, _core.Source):
         )
 
 
-def _default_timeout() -> float | None:
-    """The timeout a new socket starts with: ``socket.getdefaulttimeout()``, as the kernel's."""
-    return socket.getdefaulttimeout()
+# The timeout a new socket starts with, as the kernel's: socket.getdefaulttimeout().
+_getdefaulttimeout = socket.getdefaulttimeout
 
 
 def _check_timeout(value: Any) -> float | None:
@@ -642,14 +648,14 @@ class MockSocket(_Endpoint):
         (b'reply', [call(b'reply')])
     """
 
-    __slots__ = ("_in", "_out", "_peer")
+    __slots__ = ("_connected", "_in", "_out", "_peer", "_peername")
 
     _peer: MockSocket | None
     _in: Pipe
     _out: Pipe
+    _peername: Any
+    _connected: bool
     # Cold state: class defaults, set on the instance when they change.
-    _peername: Any = None
-    _connected = False
     _eof = _NO_EOF
     _error: OSError | None = None
     _error_sends = True
@@ -658,7 +664,6 @@ class MockSocket(_Endpoint):
     _seed: int | None = None
     _rng: random.Random | None = None
     _rest: Iterator[Any] | None = None  # the rest of a script given as an iterator
-    _raw_connect: ClassVar[Callable[..., Any]]
 
     def __init__(
         self, recvs: Iterable[Any] | None = None, *, eof: bool = True,
@@ -684,8 +689,7 @@ class MockSocket(_Endpoint):
         if eof:
             self._eof = _EOF_SCRIPT
             pipe.eof = True
-        pipe.refresh()
-        self._out.refresh()
+        self._pipes_changed()
         self._sockname = _loopback(self._family)
         self._peername = _reachable(_loopback(self._family))
 
@@ -693,6 +697,8 @@ class MockSocket(_Endpoint):
                      record: bool) -> None:
         self._init_endpoint(family, record)
         self._peer = None
+        self._peername = None
+        self._connected = False
         if capacity is not None:
             check_capacity(capacity)
         if check_seed(seed) is not None:
@@ -775,14 +781,19 @@ class MockSocket(_Endpoint):
                 or out.reader is None or len(out.buf) < out.capacity)
 
     def _set_error(self, error: OSError | None, sends: bool = True) -> None:
-        """Set (or clear) the pending error, and the fault flag of both pipes (holding the lock)."""
+        """Set (or clear) the pending error (holding the lock)."""
         self._error = error
         self._error_sends = sends
+        self._pipes_changed()
+        self._changed()
+
+    def _pipes_changed(self) -> None:
+        # A pipe takes the slow path while an end has a pending error or records.
         for pipe in (self._in, self._out):
-            pipe.fault = any(end is not None and end._error is not None
+            pipe.fault = any(end is not None and (end._error is not None
+                                                  or end._recorder is not None)
                              for end in (pipe.reader, pipe.writer))
             pipe.refresh()
-        self._changed()
 
     # -- the peer's side, played by the test ------------------------------------------------
 
@@ -969,16 +980,25 @@ class MockSocket(_Endpoint):
         try:
             pipe = self._in
             buf = pipe.buf
-            # The fast path: bytes are buffered, the pipe is plain, no flags, no recording.
-            if buf and pipe.plain and not flags and type(bufsize) is int and bufsize > 0 \
-                    and self._recorder is None:
+            # The fast path: bytes are buffered, the pipe is plain (no recording
+            # either), no flags.
+            if buf and pipe.plain and not flags and type(bufsize) is int and bufsize > 0:
                 held = len(buf)
                 if bufsize >= held:
                     data = bytes(buf)
                     buf.clear()
-                    if self._watchers:  # no longer readable
-                        self._set_events(self._events & ~EVENT_READ)
-                    elif _core.state.waiters:
+                    watchers = self._watchers
+                    if watchers:  # no longer readable: _set_events(), inlined
+                        events = self._events & ~EVENT_READ
+                        if events != self._events:
+                            self._events = events
+                            for ready, slot, key in watchers:
+                                mine = events & key.events
+                                if mine:
+                                    ready[slot] = (key, mine)
+                                else:
+                                    ready.pop(slot, None)
+                    if _state.waiters:
                         _core.condition.notify_all()
                 else:
                     data = bytes(buf[:bufsize])
@@ -1127,8 +1147,9 @@ class MockSocket(_Endpoint):
         _acquire()  # not ``with``: half the cost, on the hottest path
         try:
             out = self._out
-            # The fast path: all of ``data`` fits in a plain pipe, no flags, no recording.
-            if type(data) is bytes and out.plain and not flags and self._recorder is None:
+            # The fast path: all of ``data`` fits in a plain pipe (no recording either),
+            # no flags.
+            if type(data) is bytes and out.plain and not flags:
                 count = len(data)
                 buf = out.buf
                 held = len(buf)
@@ -1138,7 +1159,7 @@ class MockSocket(_Endpoint):
                         peer = out.reader
                         if peer._watchers:
                             peer._set_events(peer._events | EVENT_READ)
-                        elif _core.state.waiters:
+                        elif _state.waiters:
                             _core.condition.notify_all()
                     if held + count >= out.capacity and self._watchers:
                         self._changed()  # no longer writable
@@ -1276,7 +1297,7 @@ class MockSocket(_Endpoint):
             0
         """
         try:
-            MockSocket._raw_connect(self, address)
+            MockSocket.connect(self, address)
         except OSError as error:
             return error.errno or errno.EIO
         return 0
@@ -1411,10 +1432,42 @@ def _chain(rest: Iterator[Any], data: bytes) -> Iterator[Any]:
 
 def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | None,
                     record: bool = False) -> tuple[MockSocket, MockSocket]:
-    """Two connected sockets, without addresses (holding no lock)."""
-    new = _RealSocket.__new__
-    a: MockSocket = new(MockSocket)
-    b: MockSocket = new(MockSocket)
+    """Two connected sockets, without addresses (holding no lock).
+
+    The hot path of making connections: everything is set here in a row.
+    """
+    if seed is not None or record or capacity is not None:
+        return _connected_pair_configured(family, proto, seed, capacity, record)
+    a: MockSocket = _new_socket(MockSocket)
+    b: MockSocket = _new_socket(MockSocket)
+    timeout = _getdefaulttimeout()
+    for sock, peer in ((a, b), (b, a)):
+        sock._closed = sock._dead = False
+        sock._io_refs = sock._events = 0
+        sock._fd = _socket_fd(sock)
+        sock._watchers = ()
+        sock._timeout = timeout
+        sock._family = family
+        sock._recorder = None
+        sock._sockname = sock._peername = None
+        sock._peer = peer
+        sock._connected = True
+    a._in = b._out = Pipe(DEFAULT_CAPACITY, a, b)
+    b._in = a._out = Pipe(DEFAULT_CAPACITY, b, a)
+    if proto:
+        a._proto = b._proto = proto
+    return a, b
+
+
+_new_socket = _RealSocket.__new__
+
+
+def _connected_pair_configured(family: int, proto: int, seed: int | None,
+                               capacity: int | None, record: bool,
+                               ) -> tuple[MockSocket, MockSocket]:
+    """:func:`_connected_pair` with a seed, a capacity or recording."""
+    a: MockSocket = _new_socket(MockSocket)
+    b: MockSocket = _new_socket(MockSocket)
     a._init_stream(family, capacity, seed, record)
     b._init_stream(family, capacity, None if seed is None else seed + 1, record)
     size = DEFAULT_CAPACITY if capacity is None else capacity
@@ -1423,12 +1476,11 @@ def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | N
     if seed is not None:
         ab.write_rng = ba.read_rng = a._rng
         ba.write_rng = ab.read_rng = b._rng
-        ab.refresh()
-        ba.refresh()
     if proto:
         a._proto = b._proto = proto
     a._peer, b._peer = b, a
     a._connected = b._connected = True
+    a._pipes_changed()
     return a, b
 
 
@@ -1523,9 +1575,6 @@ class ListenSocket(_Endpoint):
 
     __slots__ = ("_backlog", "_in_memory", "_pending", "_scripted", "_scripted_rest", "_state")
 
-    _raw_bind: ClassVar[Callable[..., Any]]
-    _raw_listen: ClassVar[Callable[..., Any]]
-
     def __init__(
         self, accepted: Iterable[Any] | None = None, *, address: Any = None,
         family: int | None = None, record: bool = True,
@@ -1550,8 +1599,8 @@ class ListenSocket(_Endpoint):
         self._backlog = 0
         self._sockname = _any_address(self._family)
         if address is not None:
-            ListenSocket._raw_bind(self, address)
-            ListenSocket._raw_listen(self)
+            ListenSocket.bind(self, address)
+            ListenSocket.listen(self)
             self._in_memory = True
 
     def __repr__(self) -> str:
