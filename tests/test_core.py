@@ -31,7 +31,7 @@ def run_in_thread(target: Callable[[], Any], timeout: float = STUCK) -> Any:
     def body() -> None:
         try:
             result.append(("ok", target()))
-        except BaseException as error:  # noqa: BLE001 - reported to the test
+        except BaseException as error:
             result.append(("error", error))
 
     thread = threading.Thread(target=body, daemon=True)
