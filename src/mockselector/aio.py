@@ -218,7 +218,8 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
       with ``run_in_executor`` (``asyncio.to_thread``, ``getaddrinfo``): it
       waits, as a stock loop would;
     - another thread, or a signal handler: it waits up to ``patience``
-      seconds (default :data:`DEFAULT_PATIENCE`) without any I/O event, then
+      seconds (default :data:`DEFAULT_PATIENCE`; a number >= 0, else
+      :class:`TypeError` or :class:`ValueError`) without any I/O event, then
       carries on as if nothing could wake it.  Daemon threads that were
       running before the loop was created and idle workers of thread pools
       are not counted;
@@ -278,8 +279,12 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         virtual_time: bool = False, stall_detection: bool = True,
         patience: float = DEFAULT_PATIENCE,
     ) -> None:
-        if patience < 0:
-            self._closed = True  # nothing to close: keep BaseEventLoop.__del__ quiet
+        # Closed until asyncio's __init__ has run: a bad argument leaves nothing to
+        # close, and BaseEventLoop.__del__ must find _closed set.
+        self._closed = True
+        if isinstance(patience, bool) or not isinstance(patience, (int, float)):
+            raise TypeError(f"patience must be a number of seconds, not {patience!r}")
+        if not patience >= 0:  # NaN too
             raise ValueError(f"patience must be >= 0 seconds, not {patience!r}")
         self._virtual_time = virtual_time
         self._stall_detection = stall_detection
