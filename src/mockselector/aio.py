@@ -155,8 +155,9 @@ def _find_key(selector: selectors.BaseSelector, fileobj: Any) -> selectors.Selec
 
 # -- an event loop on in-memory sockets ----------------------------------------
 
-#: How long (seconds) a loop that only a thread or a signal could wake waits
-#: for one before it concludes that none will.
+#: The default ``patience`` of :class:`TestSelectorEventLoop`: how long
+#: (seconds) a loop that only a thread or a signal could wake waits for one
+#: before it concludes that none will.  Pass ``patience=`` to change it.
 DEFAULT_PATIENCE = 10.0
 
 # While other threads run, a wait is cut into slices this long, so that an
