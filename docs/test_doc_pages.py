@@ -73,11 +73,33 @@ def test_every_public_name_is_in_the_api_reference() -> None:
     assert set(mockselector.__all__) - documented == set()
 
 
-def test_the_html_builds_without_warnings(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML pages, built with warnings as errors (the build's stderr if it failed)."""
     pytest.importorskip("sphinx")
     pytest.importorskip("myst_parser")
+    out = tmp_path_factory.mktemp("html")
     build = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(DOCS), str(tmp_path)],
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(DOCS), str(out)],
         capture_output=True, text=True, check=False,
     )
     assert build.returncode == 0, build.stderr
+    return out
+
+
+def test_the_html_builds_without_warnings(html: Path) -> None:
+    assert (html / "index.html").is_file()
+
+
+def test_the_standard_library_is_linked_with_or_without_network(html: Path) -> None:
+    api = (html / "api.html").read_text(encoding="utf-8")
+    assert 'href="https://docs.python.org/3/library/selectors.html#selectors.BaseSelector"' in api
+    assert 'href="https://docs.python.org/3/library/exceptions.html#KeyError"' in api
+
+
+def test_the_defaults_are_documented_and_linked(html: Path) -> None:
+    api = (html / "api.html").read_text(encoding="utf-8")
+    for name in ("sockets.DEFAULT_CAPACITY", "selector.DEFAULT_STALL_LIMIT",
+                 "aio.DEFAULT_PATIENCE"):
+        assert f'id="mockselector.{name}"' in api
+        assert f'href="#mockselector.{name}" title="mockselector.{name}"' in api

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import gc
 import os
 import selectors
 import signal
@@ -144,6 +145,35 @@ def test_closing_the_loop_closes_the_selector_given() -> None:
 def test_patience_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="patience"):
         TestSelectorEventLoop(patience=-1)
+
+
+def loop_error(**kwargs: Any) -> tuple[type[BaseException], str] | None:
+    """What making a loop with ``kwargs`` raises, without keeping its traceback alive."""
+    try:
+        new_event_loop(**kwargs).close()
+    except Exception as error:
+        return type(error), str(error)
+    return None
+
+
+@pytest.mark.parametrize(("patience", "error"), [
+    ("x", TypeError), (None, TypeError), (True, TypeError),
+    (-0.5, ValueError), (float("nan"), ValueError),
+])
+def test_a_bad_patience_raises_and_the_half_made_loop_is_finalized_quietly(
+    patience: Any, error: type[BaseException], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    raised = loop_error(patience=patience)
+    gc.collect()
+    assert raised is not None and raised[0] is error and "patience" in raised[1]
+    assert unraisable == []
+
+
+def test_a_patience_of_zero_or_an_int_is_accepted() -> None:
+    assert loop_error(patience=0) is None
+    assert loop_error(patience=3) is None
 
 
 async def running_loop_type() -> type:

@@ -319,6 +319,63 @@ def test_pytest_asyncio_runs_tests_on_the_loop_of_loop_factories(
     check_async_tests(run())
 
 
+OPTIONAL_FACTORIES_CONFTEST = """
+    import pytest, mockselector
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_asyncio_loop_factories(config, item):
+        return {"memory": mockselector.new_event_loop}
+"""
+
+LOOP_TYPE_TEST = """
+    import asyncio, pytest
+
+    @pytest.mark.asyncio
+    async def test_loop_type():
+        print("loop:", type(asyncio.get_running_loop()).__name__)
+
+    def test_not_async():
+        pass
+"""
+
+
+def test_a_loop_factories_hook_that_pytest_asyncio_ignores_fails_the_test(
+    pytester: pytest.Pytester, run: Any, asyncio_plugin: Any, pytestconfig: pytest.Config,
+) -> None:
+    # pytest-asyncio before 1.4 (on Python 3.9: 1.2) has no such hook: without the
+    # plugin's check, the test would pass on a stock loop.
+    if getattr(getattr(pytestconfig.hook, "pytest_asyncio_loop_factories", None), "spec", None):
+        pytest.skip("this pytest-asyncio calls pytest_asyncio_loop_factories")
+    pytester.makeconftest(OPTIONAL_FACTORIES_CONFTEST)
+    pytester.makepyfile(LOOP_TYPE_TEST)
+    result = run("-s")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "*pytest_asyncio_loop_factories is implemented*never calls it*stock*instead of a "
+        "TestSelectorEventLoop*event_loop_policy*",
+    ])
+    result.stdout.no_fnmatch_line("loop: *")
+
+
+def test_a_loop_factories_hook_with_the_policy_fallback_runs_on_a_test_loop(
+    pytester: pytest.Pytester, run: Any, asyncio_plugin: Any,
+) -> None:
+    # The conftest of the documentation: the hook for pytest-asyncio 1.4+, the
+    # event_loop_policy fixture for older ones.
+    pytester.makeconftest(OPTIONAL_FACTORIES_CONFTEST + """
+    from importlib.metadata import version
+
+    if tuple(int(part) for part in version("pytest-asyncio").split(".")[:2]) < (1, 4):
+        @pytest.fixture
+        def event_loop_policy():
+            return mockselector.EventLoopPolicy()
+""")
+    pytester.makepyfile(LOOP_TYPE_TEST)
+    result = run("-s")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*loop: TestSelectorEventLoop*"])
+
+
 def test_no_watchers_checks_the_loop_of_a_pytest_asyncio_test(
     pytester: pytest.Pytester, run: Any, asyncio_plugin: Any,
 ) -> None:

@@ -50,8 +50,12 @@ def set_read_ready(fileobj: Any, loop: asyncio.AbstractEventLoop) -> None:
     :class:`asyncio.SelectorEventLoop`); ``fileobj`` is a file object or
     descriptor, usually a :class:`~mockselector.SocketMock`.  The callback
     registered with ``loop.add_reader`` (or by ``loop.sock_recv``, a
-    transport, ...) runs in a later iteration of the loop, like the callback of
-    a real event.  The event is reported once (edge-triggered).  It is safe to
+    transport, ...) runs in a later iteration of the loop, with asynctest's
+    timing: the event is taken in the loop's queue of callbacks, after those
+    already scheduled (a reader they add is found), and the callback runs in
+    the iteration after that.  Called before the loop runs, the callback
+    runs in its second iteration; called from a callback, two iterations
+    later.  The event is reported once (edge-triggered).  It is safe to
     call from another thread: the loop is woken up.
 
     **An event before its reader.**  On a loop whose selector is a
@@ -59,14 +63,13 @@ def set_read_ready(fileobj: Any, loop: asyncio.AbstractEventLoop) -> None:
     ``loop._selector = TestSelector(loop._selector)``), the event is handed
     to :meth:`TestSelector.set_ready <mockselector.TestSelector.set_ready>`
     with ``strict=False``: for an object with no reader nor writer yet, it is
-    kept until one is added, in the same iteration (``sock_recv`` adds its
-    reader only after ``recv`` raised :class:`BlockingIOError`) or later, and
-    the callback then runs in the next iteration, as a real event's would.
-    An event the object is not registered for when it is reported (a read
-    event where only a writer was added) is dropped.  With any other
-    selector, the reader is looked up at the start of the next iteration and
-    its callback runs in the iteration after; an event for an object that has
-    no reader then is dropped.
+    kept until one is added, later in the same iteration (``sock_recv`` adds
+    its reader only after ``recv`` raised :class:`BlockingIOError`) or in a
+    later one, and the callback then runs in the next iteration, as a real
+    event's would.  An event the object is not registered for when the next
+    ``select()`` reports it (a read event where only a writer was added) is
+    dropped.  With any other selector, an event for an object that has no
+    reader when the event is taken is dropped.
 
     Raises :class:`TypeError` if ``loop`` is not a selector event loop and
     :class:`RuntimeError` if it is closed.
@@ -115,26 +118,15 @@ def _set_ready(fileobj: Any, loop: asyncio.AbstractEventLoop, event: int) -> Non
     if not isinstance(selector, selectors.BaseSelector):
         raise TypeError(f"{loop!r} is not a selector event loop")
     if isinstance(selector, TestSelector):
-        set_ready = functools.partial(selector.set_ready, fileobj, event, strict=False)
-        if _in_loop_thread(loop):
-            set_ready()
-        else:
-            # The loop thread may be inside select(): let it record the event
-            # itself (call_soon_threadsafe also wakes it up).
-            loop.call_soon_threadsafe(set_ready)
+        # asynctest's timing: the event is taken in the loop's queue of callbacks, after
+        # those already scheduled (which may add the reader), and reported by the next
+        # select().  call_soon_threadsafe also wakes a loop waiting in another thread.
+        loop.call_soon_threadsafe(
+            functools.partial(selector.set_ready, fileobj, event, strict=False))
     else:
         # A selector reports events at the start of an iteration: let the
         # current one finish, then dispatch as _run_once would.
         loop.call_soon_threadsafe(_dispatch, loop, fileobj, event)
-
-
-def _in_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
-    """Whether the caller may touch ``loop``'s selector without racing its thread."""
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    return running is loop or not loop.is_running()
 
 
 def _dispatch(loop: Any, fileobj: Any, event: int) -> None:
@@ -163,8 +155,9 @@ def _find_key(selector: selectors.BaseSelector, fileobj: Any) -> selectors.Selec
 
 # -- an event loop on in-memory sockets ----------------------------------------
 
-#: How long (seconds) a loop that only a thread or a signal could wake waits
-#: for one before it concludes that none will.
+#: The default ``patience`` of :class:`TestSelectorEventLoop`: how long
+#: (seconds) a loop that only a thread or a signal could wake waits for one
+#: before it concludes that none will.  Pass ``patience=`` to change it.
 DEFAULT_PATIENCE = 10.0
 
 # While other threads run, a wait is cut into slices this long, so that an
@@ -226,7 +219,8 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
       with ``run_in_executor`` (``asyncio.to_thread``, ``getaddrinfo``): it
       waits, as a stock loop would;
     - another thread, or a signal handler: it waits up to ``patience``
-      seconds (default :data:`DEFAULT_PATIENCE`) without any I/O event, then
+      seconds (default :data:`DEFAULT_PATIENCE`; a number >= 0, else
+      :class:`TypeError` or :class:`ValueError`) without any I/O event, then
       carries on as if nothing could wake it.  Daemon threads that were
       running before the loop was created and idle workers of thread pools
       are not counted;
@@ -286,8 +280,12 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         virtual_time: bool = False, stall_detection: bool = True,
         patience: float = DEFAULT_PATIENCE,
     ) -> None:
-        if patience < 0:
-            self._closed = True  # nothing to close: keep BaseEventLoop.__del__ quiet
+        # Closed until asyncio's __init__ has run: a bad argument leaves nothing to
+        # close, and BaseEventLoop.__del__ must find _closed set.
+        self._closed = True
+        if isinstance(patience, bool) or not isinstance(patience, (int, float)):
+            raise TypeError(f"patience must be a number of seconds, not {patience!r}")
+        if not patience >= 0:  # NaN too
             raise ValueError(f"patience must be >= 0 seconds, not {patience!r}")
         self._virtual_time = virtual_time
         self._stall_detection = stall_detection

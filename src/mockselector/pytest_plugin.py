@@ -27,12 +27,18 @@ and with pytest-asyncio 0.23 to 1.3 (1.4 deprecates it)::
     @pytest.fixture(scope="session")
     def event_loop_policy():
         return mockselector.EventLoopPolicy()   # or EventLoopPolicy(virtual_time=True)
+
+On Python 3.9, pip installs pytest-asyncio 1.2 at most (1.3 and later need 3.10), which
+never calls ``pytest_asyncio_loop_factories``: a conftest that only implements that hook
+(with ``optionalhook=True``) would leave the tests on a stock event loop.  The plugin
+fails such a test instead, saying so (see :func:`pytest_runtest_call`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from importlib import metadata
 from typing import Any, Callable, TypeVar
 
 from .aio import TestSelectorEventLoop, assert_no_watchers
@@ -205,6 +211,7 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
         >>> loop.remove_reader(a), loop.close()
         (True, None)
     """
+    _check_loop_factories_hook(item)
     checks = []
     if item.config.getoption("no_watchers", False) or item.get_closest_marker("no_watchers"):
         checks = [assert_no_watchers(loop) for loop in _loops_of(item)]
@@ -219,6 +226,53 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
         if force_exception is None:  # pragma: no cover - pluggy < 1.1
             raise
         force_exception(error)
+
+
+def _check_loop_factories_hook(item: Any) -> None:
+    """Fail a pytest-asyncio test whose ``pytest_asyncio_loop_factories`` goes unheard.
+
+    A conftest may implement the hook with ``optionalhook=True``; a pytest-asyncio
+    older than 1.4 (all that Python 3.9 gets) then never calls it, and the test would
+    run on a stock loop, silently.  When the hook has implementations but no
+    specification, and the test's loop is no :class:`~mockselector.TestSelectorEventLoop`,
+    the test fails with what to do.  Example, with stand-ins for pytest's objects::
+
+        >>> import asyncio
+        >>> from types import SimpleNamespace
+        >>> loop = asyncio.new_event_loop()
+        >>> hook = SimpleNamespace(spec=None, get_hookimpls=lambda: ["conftest.py"])
+        >>> item = SimpleNamespace(
+        ...     funcargs={"event_loop": loop}, get_closest_marker=lambda name: name,
+        ...     ihook=SimpleNamespace(pytest_asyncio_loop_factories=hook))
+        >>> try:
+        ...     _check_loop_factories_hook(item)
+        ... except BaseException as failure:   # pytest.fail() raises a BaseException
+        ...     print(failure)
+        pytest_asyncio_loop_factories is implemented ... but pytest-asyncio ... never calls it: ...
+        >>> loop.close()
+    """
+    if not item.get_closest_marker("asyncio"):
+        return
+    hook = getattr(item.ihook, "pytest_asyncio_loop_factories", None)
+    if hook is None or getattr(hook, "spec", None) is not None or not hook.get_hookimpls():
+        return
+    loops = _loops_of(item)
+    if not loops or any(isinstance(loop, TestSelectorEventLoop) for loop in loops):
+        return  # an event_loop_policy fixture gave the loop: the hook was not needed
+    try:
+        version = metadata.version("pytest-asyncio")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a pytest-asyncio not installed
+        version = "(unknown version)"
+    pytest.fail(
+        f"pytest_asyncio_loop_factories is implemented (in a conftest.py or plugin), but "
+        f"pytest-asyncio {version} never calls it: the hook is new in pytest-asyncio 1.4, "
+        f"which needs Python 3.10+.  This test would run on a stock "
+        f"{type(loops[0]).__name__} instead of a TestSelectorEventLoop.  Also define the "
+        "event_loop_policy fixture, returning mockselector.EventLoopPolicy() (see "
+        "mockselector's pytest page, 'With pytest-asyncio'), or install pytest-asyncio 1.4 "
+        "or later.",
+        pytrace=False,
+    )
 
 
 def _loops_of(item: Any) -> list[asyncio.AbstractEventLoop]:
