@@ -76,7 +76,7 @@ PYTHON_OBJECTS = [
 # docstrings name them without the module.
 DEFAULTS = {
     "DEFAULT_CAPACITY": "mockselector.sockets",
-    "DEFAULT_PATIENCE": "mockselector.aio",
+    "DEFAULT_PATIENCE": "mockselector",
     "DEFAULT_STALL_LIMIT": "mockselector.selector",
 }
 

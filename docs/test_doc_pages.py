@@ -100,6 +100,6 @@ def test_the_standard_library_is_linked_with_or_without_network(html: Path) -> N
 def test_the_defaults_are_documented_and_linked(html: Path) -> None:
     api = (html / "api.html").read_text(encoding="utf-8")
     for name in ("sockets.DEFAULT_CAPACITY", "selector.DEFAULT_STALL_LIMIT",
-                 "aio.DEFAULT_PATIENCE"):
+                 "DEFAULT_PATIENCE"):
         assert f'id="mockselector.{name}"' in api
         assert f'href="#mockselector.{name}" title="mockselector.{name}"' in api

@@ -11,6 +11,7 @@ The whole public surface is re-exported here::
     b'ping'
 """
 
+from ._core import DEFAULT_PATIENCE, set_patience
 from .aio import (
     EventLoopPolicy,
     TestSelectorEventLoop,
@@ -27,6 +28,7 @@ from .sockets import ListenSocket, MockSocket, socketpair
 from .testcase import AsyncioTestCase
 
 __all__ = [
+    "DEFAULT_PATIENCE",
     "AsyncioTestCase",
     "EventLoopPolicy",
     "FileDescriptor",
@@ -43,6 +45,7 @@ __all__ = [
     "fd",
     "isfilemock",
     "new_event_loop",
+    "set_patience",
     "set_read_ready",
     "set_write_ready",
     "socketpair",

@@ -35,10 +35,11 @@ ports and of socket descriptors, the blocked threads, and the active network.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Callable
 
 lock = threading.RLock()
 acquire, release = lock.acquire, lock.release
@@ -102,6 +103,19 @@ class Stalled(BaseException):
         self.where = where
 
 
+#: How long (seconds) a wait that another thread could still end waits without
+#: any progress anywhere (a byte moved, a connection made, a registration
+#: changed) before it raises :class:`Stalled`; progress restarts it.  Set it
+#: for the process with ``mockselector.set_patience()``, or per socket,
+#: selector or loop (their ``patience``).
+DEFAULT_PATIENCE = 30.0
+
+#: How often a waiting thread looks again at what the other threads are doing
+#: (one that ended, or blocked elsewhere, tells nobody).  Wake-ups by events
+#: are immediate; this only bounds how late a stall is seen.
+RECHECK = 0.02
+
+
 class _State:
     """What is process-wide, in one object: counters, blocked threads, the network.
 
@@ -109,16 +123,24 @@ class _State:
     layers reach it through :attr:`network`, never by importing it.
     """
 
-    __slots__ = ("blocked", "network", "ports", "waiters")
+    __slots__ = ("blocked", "network", "patience", "ports", "progress", "sleepers", "waiters")
 
     def __init__(self) -> None:
         self.network: Any = None
+        self.patience = DEFAULT_PATIENCE
         # Made-up ephemeral ports, 50000-64999, cycling.
         self.ports = itertools.count()
         # thread ident -> the Wait it is blocked in.
         self.blocked: dict[int, Wait] = {}
-        # How many threads wait on `condition` now (wake() notifies only then).
+        # How many threads wait on `condition`, plus selectors asleep in a real
+        # select(): notify() has work only then.
         self.waiters = 0
+        # Selectors asleep in a real select(), by id() of their ready table: a
+        # virtual object that becomes ready for one of them wakes it up.
+        self.sleepers: dict[int, Any] = {}
+        # Moves whenever a state change is notified: a waiter that sees it move
+        # knows that something, somewhere, made progress.
+        self.progress = 0
 
     def next_port(self) -> int:
         """An ephemeral port number for a made-up address (call holding :data:`lock`)."""
@@ -128,84 +150,263 @@ class _State:
 state = _State()
 
 
+def notify() -> None:
+    """Tell the waiting threads that some state changed (call holding :data:`lock`)."""
+    state.progress += 1
+    condition.notify_all()
+
+
 def wake() -> None:
     """Wake every thread waiting for in-memory state (call holding :data:`lock`)."""
     if state.waiters:
-        condition.notify_all()
+        notify()
+
+
+def check_patience(patience: Any) -> float:
+    """``patience`` as seconds (a number >= 0), else ``TypeError``/``ValueError``."""
+    if isinstance(patience, bool) or not isinstance(patience, (int, float)):
+        raise TypeError(f"patience must be a number of seconds, not {patience!r}")
+    if not patience >= 0:
+        raise ValueError(f"patience must be >= 0 seconds, not {patience!r}")
+    return float(patience)
+
+
+def set_patience(seconds: float) -> float:
+    """Set the process-wide patience (seconds) of waits; return the one it replaces.
+
+    It applies to every blocking call, ``select()`` and event loop that was
+    not given its own.  See :data:`DEFAULT_PATIENCE`.
+
+    Example::
+
+        >>> import mockselector
+        >>> old = mockselector.set_patience(5)
+        >>> mockselector.set_patience(old)
+        5.0
+    """
+    seconds = check_patience(seconds)
+    with lock:
+        old, state.patience = state.patience, seconds
+    return old
+
+
+# -- the other threads ------------------------------------------------------------------------
+#
+# One answer, for every wait, to "could another thread still end it?".  Each
+# other live thread is, by where it is:
+# - STUCK: blocked in a library wait without a deadline that could not proceed;
+# - IDLE: waiting for another thread without a timeout (a Condition, Event,
+#   queue or join without timeout, a thread-pool worker whose queue is empty):
+#   it cannot act before some other thread does;
+# - TIMED: waiting with a timeout (a library wait with a deadline, a Timer,
+#   Event.wait(5)): it will act by itself, later (SOON: within SOON seconds);
+# - RUNNING: anything else (running, sleeping, in real I/O, in C code, starting
+#   or ending).
+
+STUCK, IDLE, TIMED, SOON, RUNNING = "stuck", "idle", "timed", "soon", "running"
+
+#: A wait with a timeout at most this long (seconds) counts as about to act: it
+#: holds virtual time back, where a longer one (an idle ``threading.Timer``) does not.
+SOON_LIMIT = 0.05
+
+_WAIT_CODES = {threading.Condition.wait.__code__: "timeout"}
+# Thread.join() waits in _wait_for_tstate_lock() up to 3.12, in C code from 3.13.
+_JOIN_CODES = {getattr(threading.Thread, name).__code__
+               for name in ("_wait_for_tstate_lock", "join")
+               if hasattr(threading.Thread, name)}
+try:
+    import concurrent.futures.thread as _pool
+except ImportError:  # pragma: no cover - no threads
+    _POOL_WORKER = None
+    _POOL_GET_LINES: frozenset[int] = frozenset()
+else:
+    _POOL_WORKER = _pool._worker.__code__
+
+    def _get_lines() -> frozenset[int]:
+        """The lines where a pool worker blocks for its next job (SimpleQueue.get, in C)."""
+        import inspect
+        try:
+            lines, first = inspect.getsourcelines(_pool._worker)
+        except (OSError, TypeError):  # pragma: no cover - no source
+            return frozenset()
+        return frozenset(first + number for number, line in enumerate(lines)
+                         if "work_queue.get(block=True)" in line)
+
+    _POOL_GET_LINES = _get_lines()
+
+
+def _kind(ident: int, frame: Any, listed: Any = ()) -> str:
+    wait = state.blocked.get(ident)
+    if wait is not None:
+        if wait.deadline is not None:
+            return SOON if wait.deadline - time.monotonic() <= SOON_LIMIT else TIMED
+        if wait.stalled or not wait.could_proceed():
+            return STUCK
+        return RUNNING
+    if frame is None:
+        return RUNNING  # starting or ending: it will act (and wake its joiners) soon
+    code = frame.f_code
+    if code in _WAIT_CODES:
+        return _timed(frame.f_locals.get("timeout"))
+    if code in _JOIN_CODES:
+        # Joining a thread that is still listed: that thread is counted on its own.
+        # One no longer listed is ending in C code: the join returns any moment.
+        joined = frame.f_locals.get("self")
+        if joined not in listed:
+            return RUNNING
+        timeout = frame.f_locals.get("timeout", -1)
+        return IDLE if timeout is None or timeout < 0 else _timed(timeout)
+    if code is _POOL_WORKER and frame.f_lineno in _POOL_GET_LINES:
+        queue = frame.f_locals.get("work_queue")
+        empty = getattr(queue, "empty", None)
+        return IDLE if empty is not None and empty() else RUNNING
+    return RUNNING
+
+
+def _timed(timeout: Any) -> str:
+    if timeout is None:
+        return IDLE
+    return SOON if timeout <= SOON_LIMIT else TIMED
+
+
+def where(frame: Any) -> str:
+    """``file:line (function)`` of a frame, for a report."""
+    if frame is None:
+        return "(no Python frame)"
+    code = frame.f_code
+    return f"{code.co_filename}:{frame.f_lineno} ({code.co_name})"
+
+
+def others() -> list[tuple[threading.Thread, str, str]]:
+    """Every other live thread: ``(thread, kind, where)`` (call holding :data:`lock`)."""
+    me = threading.get_ident()
+    frames = sys._current_frames()
+    threads = threading.enumerate()
+    listed = set(threads)
+    result = []
+    for thread in threads:
+        ident = thread.ident
+        if ident == me:
+            continue
+        if ident is None:  # being started: its starter waits for it, it will run
+            result.append((thread, RUNNING, "(starting)"))
+            continue
+        frame = frames.get(ident)
+        result.append((thread, _kind(ident, frame, listed), where(frame)))
+    return result
+
+
+def others_alive() -> bool:
+    """Whether a thread other than the caller is alive (cheap: no frame is read)."""
+    return threading.active_count() > 1
+
+
+def actors() -> list[tuple[threading.Thread, str, str]]:
+    """The other threads that could still act by themselves (running or timed)."""
+    if not others_alive():
+        return []
+    return [entry for entry in others() if entry[1] in (RUNNING, TIMED, SOON)]
+
+
+def stall_others() -> None:
+    """Tell every thread stuck in a library wait that nothing can end it (holding the lock)."""
+    for wait in list(state.blocked.values()):
+        if wait.unbounded and not wait.stalled and not wait.could_proceed():
+            wait.stalled = True
+    notify()
 
 
 # -- waiting --------------------------------------------------------------------------------
-#
-# A blocked call registers a Wait: what it waits on and a test that says
-# whether it could proceed now.  A thread that would block finds out whether
-# any other thread could still act: if every other live thread is blocked in a
-# Wait that could not proceed either, nothing can ever change, and all of them
-# are stalled (each is told, and raises Stalled).
-
-#: How often a blocked call looks again whether it is deadlocked with other
-#: blocked threads (a thread that ended or blocked elsewhere changes nothing
-#: it would be told of).
-WAIT_SLICE = 0.05
 
 
 class Wait:
     """A thread's registration while it waits for an in-memory object."""
 
-    __slots__ = ("could_proceed", "ident", "stalled", "target", "unbounded")
+    __slots__ = ("could_proceed", "deadline", "ident", "stalled", "target", "unbounded")
 
-    def __init__(self, target: Any, could_proceed: Any, unbounded: bool) -> None:
+    def __init__(self, target: Any, could_proceed: Any, deadline: float | None) -> None:
         self.target = target
         self.could_proceed = could_proceed
-        self.unbounded = unbounded
+        self.deadline = deadline
+        self.unbounded = deadline is None
         self.stalled = False
         self.ident = threading.get_ident()
 
 
-def others_alive() -> bool:
-    """Whether a thread other than the caller could still change something."""
-    return threading.active_count() > 1
+def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None,
+          patience: float | None, stalled: Callable[[str], BaseException],
+          give_up: bool = False) -> bool:
+    """Wait (holding :data:`lock`) until ``could_proceed()``; ``False`` at the deadline.
 
+    The one waiting policy:
 
-def deadlocked(extra: int = 0) -> bool:
-    """Whether every other live thread is blocked in a wait that nothing could end.
+    - another thread's change of state wakes the wait at once (no polling);
+    - while another thread could still act (running, sleeping, waiting with
+      a timeout), a wait with a ``deadline`` (``time.monotonic()`` seconds)
+      ends at the event or at the deadline, never earlier: the kernel's
+      timeouts.  A wait without one raises ``stalled(reason)`` after
+      ``patience`` seconds (default: the process-wide one) in which nothing
+      anywhere made progress; any progress restarts the patience;
+    - when no other thread could ever act (none runs; all are stuck in
+      library waits or idle, waiting for one another), nothing can happen
+      before the deadline: a wait with one ends at once (``False``: the
+      deadline is skipped to, as virtual time would), one without raises
+      ``stalled(reason)`` at once, and the stuck threads are told too; with
+      ``give_up``, any wait then ends at once with ``False`` (a ``select()``
+      that then returns ``[]``, as it would have had it not waited).
 
-    Call holding :data:`lock`; ``extra`` counts threads that the caller knows
-    to be idle.  When they all are, they are marked stalled and woken up.
+    The other threads are looked at only when no other is alive (at once) or
+    every :data:`RECHECK` seconds of waiting (a thread that ends or blocks
+    tells nobody): a stall is seen within that time.
     """
-    others = threading.active_count() - 1 - extra
-    if others <= 0:
-        return True
-    stuck = [wait for wait in state.blocked.values()
-             if wait.unbounded and not wait.stalled and not wait.could_proceed()]
-    if len(stuck) < others:
-        return False
-    for wait in stuck:
-        wait.stalled = True
-    condition.notify_all()
-    return True
-
-
-def wait_for_change(wait: Wait, timeout: float) -> bool:
-    """Wait (holding :data:`lock`) up to ``timeout`` seconds for a change; ``False`` if stalled."""
-    state.blocked[wait.ident] = wait
+    if patience is None:
+        patience = state.patience
+    wait = Wait(target, could_proceed, deadline)
+    ident = wait.ident
+    state.blocked[ident] = wait
     state.waiters += 1
+    progress = state.progress
+    quiet_since = time.monotonic()
+    looked = False
     try:
-        condition.wait(timeout)
+        while True:
+            if wait.stalled:
+                raise stalled("every thread is blocked on an in-memory object")
+            if could_proceed():
+                return True
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                return False
+            if state.progress != progress:
+                progress, quiet_since = state.progress, now
+            if looked or not others_alive():
+                able = actors()
+                if not able:
+                    if deadline is not None or give_up:
+                        return False
+                    stall_others()
+                    raise stalled(
+                        "no other thread is running" if not others_alive() else
+                        "every other thread is blocked or idle:\n" + "\n".join(report(
+                            f"{thread.name}: {kind} at {place}"
+                            for thread, kind, place in others())))
+                if deadline is None and now - quiet_since >= patience:
+                    raise stalled(
+                        f"nothing made progress for {patience:g} s (patience) while waiting "
+                        "for:\n" + "\n".join(report(f"{thread.name}: {kind} at {place}"
+                                                     for thread, kind, place in able))
+                        + "\n(a longer patience: mockselector.set_patience(), or the "
+                        "patience of the socket, selector or loop)")
+            looked = True
+            step = RECHECK
+            if deadline is not None:
+                step = min(step, deadline - now)
+            else:
+                step = max(0.0, min(step, patience - (now - quiet_since)))
+            condition.wait(step)
     finally:
         state.waiters -= 1
-        del state.blocked[wait.ident]
-    return not wait.stalled
-
-
-def idle_wait(timeout: float) -> float:
-    """Wait (holding :data:`lock`) up to ``timeout`` for any change; return the time waited."""
-    start = time.monotonic()
-    state.waiters += 1
-    try:
-        condition.wait(timeout)
-    finally:
-        state.waiters -= 1
-    return time.monotonic() - start
+        del state.blocked[ident]
 
 
 # -- readiness ------------------------------------------------------------------------------
@@ -247,6 +448,8 @@ class Source:
         if mine:
             ready[slot] = (key, mine)
             wake()
+            if state.sleepers:
+                poke(ready)
         else:
             ready.pop(slot, None)
 
@@ -260,7 +463,7 @@ class Source:
         if self._watchers:
             self._set_events(self._readiness())
         elif state.waiters:
-            condition.notify_all()
+            notify()
 
     def _set_events(self, events: int) -> None:
         """Report the readiness now, when the caller knows it (holding :data:`lock`).
@@ -273,7 +476,16 @@ class Source:
                 mine = events & key.events
                 if mine:
                     ready[slot] = (key, mine)
+                    if state.sleepers:
+                        poke(ready)
                 else:
                     ready.pop(slot, None)
         if state.waiters:
-            condition.notify_all()
+            notify()
+
+
+def poke(ready: dict[int, Any]) -> None:
+    """Wake the selector asleep in a real select() whose ready table is ``ready``."""
+    sleeper = state.sleepers.get(id(ready))
+    if sleeper is not None:
+        sleeper.poke()

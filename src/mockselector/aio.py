@@ -25,12 +25,14 @@ import socket
 import sys
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from . import _core
 from .descriptors import FileDescriptor, Stalled, _virtual_fd, fd, isfilemock
-from .selector import TestSelector
+from .selector import WAKEUP, TestSelector
 
 __all__ = [
     "EventLoopPolicy",
@@ -155,14 +157,12 @@ def _find_key(selector: selectors.BaseSelector, fileobj: Any) -> selectors.Selec
 
 # -- an event loop on in-memory sockets ----------------------------------------
 
-#: The default ``patience`` of :class:`TestSelectorEventLoop`: how long
-#: (seconds) a loop that only a thread or a signal could wake waits for one
-#: before it concludes that none will.  Pass ``patience=`` to change it.
-DEFAULT_PATIENCE = 10.0
-
-# While other threads run, a wait is cut into slices this long, so that an
-# in-memory socket another thread feeds is seen (it cannot wake a real selector).
-_SLICE = 0.02
+#: The default ``patience`` (seconds) of every wait, a
+#: :class:`TestSelectorEventLoop`'s included: how long a loop that only a
+#: thread or a signal could wake waits without any progress before it
+#: concludes that none will.  Pass ``patience=``, or set it for the process
+#: with :func:`mockselector.set_patience`.
+DEFAULT_PATIENCE = _core.DEFAULT_PATIENCE
 
 
 class _RealSide(selectors.BaseSelector):
@@ -278,18 +278,17 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     def __init__(
         self, selector: selectors.BaseSelector | None = None, *,
         virtual_time: bool = False, stall_detection: bool = True,
-        patience: float = DEFAULT_PATIENCE,
+        patience: float | None = None,
     ) -> None:
         # Closed until asyncio's __init__ has run: a bad argument leaves nothing to
         # close, and BaseEventLoop.__del__ must find _closed set.
         self._closed = True
-        if isinstance(patience, bool) or not isinstance(patience, (int, float)):
-            raise TypeError(f"patience must be a number of seconds, not {patience!r}")
-        if not patience >= 0:  # NaN too
-            raise ValueError(f"patience must be >= 0 seconds, not {patience!r}")
+        if patience is not None:
+            patience = _core.check_patience(patience)
         self._virtual_time = virtual_time
         self._stall_detection = stall_detection
-        self._patience = patience
+        self._own_patience = patience
+        self._progress_seen = -1
         self._clock = 0.0
         self._executor_jobs = 0
         # Since when the loop has waited for a thread without any I/O event.
@@ -302,6 +301,20 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         )
         self._real_selector = selector if selector is not None else selectors.DefaultSelector()
         super().__init__(TestSelector(_RealSide(self._real_selector, self)))
+
+    @property
+    def _patience(self) -> float:
+        own = self._own_patience
+        return _core.state.patience if own is None else own
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        # A stock loop warns and closes; its close() runs no loop code.  Ours would
+        # run the pending tasks to their end (in the garbage collector, or at exit,
+        # starting a thread to shut the executor down): close the stock way instead.
+        if not self.is_closed():
+            _warn(f"unclosed event loop {self!r}", ResourceWarning, source=self)
+            if not self.is_running():
+                asyncio.SelectorEventLoop.close(self)
 
     def time(self) -> float:
         """The loop's clock: virtual (from 0.0) with ``virtual_time=True``, else monotonic.
@@ -407,11 +420,24 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     def _wait_outside(
         self, real: selectors.BaseSelector, timeout: float | None,
     ) -> list[tuple[selectors.SelectorKey, int]]:
-        """Wait for what outside the loop could wake it (no virtual event is ready)."""
+        """Wait for what outside the loop could wake it (no virtual event is ready).
+
+        The core's one answer to "who could still wake us?" decides (see
+        ``_core.others``): real file objects and executor jobs are waited for as
+        a stock loop would; running threads with patience; threads that only
+        wait with a timeout (a ``threading.Timer``) keep a loop without timers
+        waiting, but never hold virtual time back; nothing: ``Stalled``, or a
+        jump of virtual time to the next timer.
+        """
         if timeout is not None and timeout <= 0:
             self._looked_again = False
             return real.select(0)
         wakers, threads = self._outside_wakers()
+        # Running threads, and those about to act, hold virtual time back; threads
+        # that wait with a longer timeout (an idle Timer) only keep a loop with no
+        # timer from concluding that nothing could ever wake it.
+        running = [entry for entry in threads if entry[1] in (_core.RUNNING, _core.SOON)]
+        timed = [entry for entry in threads if entry[1] == _core.TIMED]
         # Polled after looking at the threads: one that has just ended has woken the loop.
         events = real.select(0)
         if events:
@@ -419,14 +445,12 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         if wakers:
             self._looked_again = False
             return self._wait(real, timeout)
-        if threads:
-            now = time.monotonic()
-            if self._quiet_since is None:
-                self._quiet_since = now
-            left = self._patience - (now - self._quiet_since)
+        if running or (timed and timeout is None):
+            left = self._patience_left()
             if left > 0:
                 self._looked_again = False
-                return self._wait(real, left if timeout is None else min(timeout, left))
+                step = min(left, _core.RECHECK)  # to look at the threads again
+                return self._wait(real, step if timeout is None else min(timeout, step))
         if not self._looked_again:
             # Nothing could wake the loop.  Let the TestSelector look once more at the
             # virtual side too: a thread that has just ended may have fed a socket.
@@ -435,19 +459,29 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         self._looked_again = False
         if timeout is None:
             if self._stall_detection:
-                raise Stalled(self._stall_report(threads), selector=self._selector)
+                raise Stalled(self._stall_report([*running, *timed]), selector=self._selector)
             return self._wait(real, None)
         if self._virtual_time:
             self._jump(timeout)
             return []
         return self._wait(real, timeout)
 
+    def _patience_left(self) -> float:
+        """Seconds of patience left: since the last progress anywhere (or event here)."""
+        now = time.monotonic()
+        progress = _core.state.progress
+        if self._quiet_since is None or progress != self._progress_seen:
+            self._quiet_since, self._progress_seen = now, progress
+        return self._patience - (now - self._quiet_since)
+
     def _wait(
         self, real: selectors.BaseSelector, timeout: float | None,
     ) -> list[tuple[selectors.SelectorKey, int]]:
-        """Wait on the real selector; virtual time advances with the real time waited."""
-        if threading.active_count() > 1:
-            timeout = _SLICE if timeout is None else min(timeout, _SLICE)
+        """Wait on the real selector; virtual time advances with the real time waited.
+
+        An in-memory object that another thread makes ready ends the wait at
+        once: the TestSelector registered its wake-up socket in ``real``.
+        """
         start = time.monotonic()
         try:
             return real.select(timeout)
@@ -461,25 +495,35 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         target = scheduled[0].when() if scheduled else self._clock + timeout
         self._clock = max(self._clock, min(target, self._clock + timeout))
 
-    def _outside_wakers(self) -> tuple[list[str], list[str]]:
-        """What outside could wake the loop: what it waits for, and what only may."""
+    def _outside_wakers(self) -> tuple[list[str], list[tuple[Any, str, str]]]:
+        """What outside could wake the loop: what it waits for, and the other threads."""
         wakeup = self._ssock.fileno()
         wakers = [f"{key.fileobj!r} (real FD {key.fd})"
                   for key in list((self._real_selector.get_map() or {}).values())
-                  if key.fd != wakeup]
+                  if key.fd != wakeup and key.data is not WAKEUP]
         if self._executor_jobs:
             wakers.append(f"{self._executor_jobs} job(s) in an executor")
-        threads = [repr(thread) for thread in _foreign_threads(self._old_daemons)]
-        threads += [f"the handler of signal {signum}"
+        old = self._old_daemons
+        with _core.lock:
+            threads: list[tuple[Any, str, str]] = [
+                entry for entry in _core.others() if not (entry[0].daemon and entry[0] in old)]
+        # A thread-pool worker with work queued or running: work the program handed over.
+        wakers += [f"{thread.name}: a thread-pool job at {place}"
+                   for thread, kind, place in threads
+                   if kind == _core.RUNNING and _is_pool_worker(thread)]
+        # A signal handler may wake the loop, like a running thread: with patience.
+        threads += [(f"the handler of signal {signum}", _core.RUNNING, "(a signal)")
                     for signum in getattr(self, "_signal_handlers", None) or ()]
         return wakers, threads
 
-    def _stall_report(self, threads: list[str]) -> str:
+    def _stall_report(self, threads: list[tuple[Any, str, str]]) -> str:
         if threads:
-            head = (f"{self!r} waited {self._patience:g} s for a thread or signal to wake it, "
-                    "and none did:\n" + "\n".join(f"  {what}" for what in threads[:20])
-                    + "\n(pass patience= to wait longer, or stall_detection=False to wait "
-                    "for ever)")
+            head = (f"{self!r} waited {self._patience:g} s for a thread to wake it, with no "
+                    "progress anywhere, and none did:\n"
+                    + "\n".join(_core.report(f"{getattr(thread, 'name', thread)}: {kind} at "
+                                              f"{place}" for thread, kind, place in threads))
+                    + "\n(pass patience= or call mockselector.set_patience() to wait longer, "
+                    "or stall_detection=False to wait for ever)")
         else:
             head = (f"{self!r} would wait forever: no callback is ready, no timer is "
                     "scheduled, and nothing outside the loop (a real file object, an "
@@ -503,25 +547,10 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         return "\n".join(lines)
 
 
-def _foreign_threads(old_daemons: weakref.WeakSet[threading.Thread]) -> list[threading.Thread]:
-    """Live threads, other than the caller, that could wake a loop (not ``old_daemons``)."""
-    current = threading.current_thread()
-    candidates = [
-        thread for thread in threading.enumerate()
-        if thread is not current and not (thread.daemon and thread in old_daemons)
-    ]
-    if not candidates:
-        return []
-    frames = sys._current_frames()
-    return [thread for thread in candidates
-            if thread.ident is None or not _idle_worker(frames.get(thread.ident))]
-
-
-def _idle_worker(frame: Any) -> bool:
-    """Whether a thread, by its innermost frame, waits for work in a thread pool."""
-    # An idle worker of a ThreadPoolExecutor blocks in SimpleQueue.get(), which
-    # is C code: its innermost Python frame is the worker loop itself.
-    return frame is not None and frame.f_code is concurrent.futures.thread._worker.__code__
+def _is_pool_worker(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker of a ``concurrent.futures`` thread pool."""
+    target = getattr(thread, "_target", None)
+    return target is concurrent.futures.thread._worker
 
 
 def _where(task: asyncio.Task[Any]) -> str:

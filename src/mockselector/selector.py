@@ -22,11 +22,12 @@ context manager that closes.  What this module adds is where events come from:
 from __future__ import annotations
 
 import selectors
+import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
-from typing import Any
+from typing import Any, cast
 
 from . import _core
 from ._core import Stalled
@@ -47,23 +48,11 @@ _ALL_EVENTS = EVENT_READ | EVENT_WRITE
 #: polls on purpose raises it: ``TestSelector(stall_limit=10 * DEFAULT_STALL_LIMIT)``.
 DEFAULT_STALL_LIMIT = 1000
 
-# When other threads run, how long an empty select() waits for one of them to
-# make something ready, and how often a select() waiting on a wrapped selector
-# looks at the virtual side.  Short: it only bounds the latency of a change.
-_POLL_INTERVAL = 0.005
-
 # One lock guards all in-memory state, the tables of the selectors included.
 _LOCK = _core.lock
 
-# The stdlib selectors, whose select(timeout) is nothing but a wait: cutting
-# it into slices changes nothing else.  Another wrapped selector may give its
-# timeout a meaning (an event loop's virtual clock does) and gets it as is.
-_PLAIN_SELECTORS = tuple(
-    getattr(selectors, name)
-    for name in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector",
-                 "KqueueSelector")
-    if hasattr(selectors, name)
-)
+# Captured at import: code under test may patch ``socket.socketpair``.
+_real_socketpair = socket.socketpair
 
 
 def _event_names(events: int) -> str:
@@ -134,6 +123,125 @@ class _SelectorMapping(Mapping[Any, SelectorKey]):
             return iter([key.fd for key in self._selector._fd_to_key.values()])
 
 
+#: The ``data`` of the key of a selector's own wake-up socket in the selector it
+#: wraps (so that whoever looks at that selector's keys can tell it apart).
+WAKEUP = object()
+
+
+class _Wakeup:
+    """A real socket pair that ends a wait in a real ``select()`` from another thread.
+
+    Registered in the wrapped selector while a :class:`TestSelector` sleeps in
+    it; a virtual object that becomes ready for that selector pokes it.
+    """
+
+    __slots__ = ("poked", "reader", "writer")
+
+    def __init__(self) -> None:
+        self.reader, self.writer = _real_socketpair()
+        self.reader.setblocking(False)
+        self.writer.setblocking(False)
+        self.poked = False
+
+    def poke(self) -> None:
+        """Make the reader readable (called holding the lock; never blocks)."""
+        if not self.poked:
+            self.poked = True
+            try:
+                self.writer.send(b"\0")
+            except OSError:  # full (already readable) or closed: nothing to do
+                pass
+
+    def drain(self) -> None:
+        try:
+            while self.reader.recv(4096):
+                pass
+        except OSError:
+            pass
+        self.poked = False
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
+
+
+class _WrappedSide:
+    """The real side of a :class:`TestSelector`: the wrapped selector and what it holds."""
+
+    __slots__ = ("count", "inner", "opaque", "wakeup")
+
+    def __init__(self, inner: selectors.BaseSelector) -> None:
+        self.inner = inner
+        self.count = 0  # the keys of real objects, registered with ``inner``
+        # Whether the wrapped selector hides what it holds (its get_map() is no
+        # mapping, as with a Mock(BaseSelector)): then it is always asked.
+        self.opaque = not isinstance(inner.get_map(), Mapping)
+        self.wakeup: _Wakeup | None = None
+
+    def adopt(self, keys: dict[int, SelectorKey]) -> None:
+        """Copy the keys the wrapped selector already holds (an event loop's wake-up pipe)."""
+        if self.opaque:
+            return
+        for key in list(cast(Mapping[Any, SelectorKey], self.inner.get_map()).values()):
+            if isinstance(key, SelectorKey) and not isinstance(key.fd, FileDescriptor):
+                keys[key.fd] = key
+                self.count += 1
+
+    def register(self, fileobj: Any, fd: int, events: int, data: Any) -> SelectorKey:
+        key = self.inner.register(fileobj, events, data)
+        if not isinstance(key, SelectorKey):  # a Mock(BaseSelector)'s answer
+            key = SelectorKey(fileobj, fd, events, data)
+        self.count += 1
+        return key
+
+    def unregister(self, fileobj: Any) -> None:
+        self.count -= 1
+        self.inner.unregister(fileobj)
+
+    def modify(self, key: SelectorKey, events: int, data: Any) -> SelectorKey:
+        """Modify in the wrapped selector (which unregisters the object if that fails)."""
+        self.count -= 1
+        changed = self.inner.modify(key.fileobj, events, data)
+        if not isinstance(changed, SelectorKey):  # a Mock(BaseSelector)'s answer
+            changed = key._replace(events=events, data=data)
+        self.count += 1
+        return changed
+
+    @property
+    def holds_anything(self) -> bool:
+        return bool(self.count) or self.opaque
+
+    def select(self, owner: TestSelector, timeout: float | None) -> _Ready:
+        """Wait in the wrapped selector; a virtual object made ready for ``owner`` ends it."""
+        if (timeout is not None and timeout <= 0) or self.opaque:
+            return self.inner.select(timeout)
+        wakeup = self.wakeup
+        if wakeup is None:
+            wakeup = self.wakeup = _Wakeup()
+        table = id(owner._ready)
+        with _LOCK:
+            if owner._ready or owner._edge:  # made ready meanwhile: do not sleep
+                return self.inner.select(0)
+            _core.state.sleepers[table] = wakeup
+            _core.state.waiters += 1
+        self.inner.register(wakeup.reader, EVENT_READ, WAKEUP)
+        try:
+            events = self.inner.select(timeout)
+        finally:
+            self.inner.unregister(wakeup.reader)
+            with _LOCK:
+                del _core.state.sleepers[table]
+                _core.state.waiters -= 1
+        if wakeup.poked:
+            wakeup.drain()
+        return [(key, mask) for key, mask in events if key.fileobj is not wakeup.reader]
+
+    def close(self) -> None:
+        if self.wakeup is not None:
+            self.wakeup.close()
+        self.inner.close()
+
+
 class TestSelector(selectors.BaseSelector):
     """A selector for tests: virtual descriptors kept here, real ones in a wrapped selector.
 
@@ -149,29 +257,35 @@ class TestSelector(selectors.BaseSelector):
     registers them with the wrapped selector.  ``select()`` then returns the
     virtual events ready now together with the real ones, polled with
     timeout 0 when virtual events are ready, else waited for with the
-    caller's timeout.  While other threads run, a wait on a stdlib selector
-    is cut into slices of a few milliseconds, so that an in-memory socket
-    another thread feeds ends it; any other wrapped selector gets the
-    caller's timeout as is, and must return in time by itself
-    (:class:`~mockselector.TestSelectorEventLoop`'s does).  Keys the wrapped
+    caller's timeout: an in-memory object that another thread makes ready
+    ends that wait at once (through a real wake-up socket the selector
+    registers in the wrapped one while it waits).  Keys the wrapped
     selector already holds (an event loop's wake-up pipe) are adopted, and
     :meth:`close` closes it too.  A bare ``TestSelector()`` keeps real file
     objects registered but never polls them: they are reported only when
     made ready with :meth:`set_read_ready` / :meth:`set_write_ready`.
 
-    **Never hang.**  When there is nothing to wait for (no wrapped selector,
-    or one holding nothing), ``select()`` returns ``[]`` at once, whatever
-    its timeout.  (A wrapped selector whose ``get_map()`` is no mapping, a
+    **Waiting, and never hanging.**  With nothing ready and only virtual
+    objects to wait for (no wrapped selector, or one holding nothing):
+
+    - while another thread could still act (running, sleeping, waiting with
+      a timeout), ``select(timeout)`` waits for an event or the timeout,
+      exactly, as the kernel's does; ``select()`` without timeout waits for
+      an event, and raises :class:`Stalled` after ``patience`` seconds in
+      which nothing anywhere made progress (default: the process-wide
+      patience, :func:`mockselector.set_patience`);
+    - when no other thread could (none runs, or all are blocked or idle),
+      it returns ``[]`` at once, whatever its timeout (asynctest's
+      behaviour).  After ``stall_limit`` such empty calls in a row (default
+      :data:`DEFAULT_STALL_LIMIT`) the next one raises :class:`Stalled`,
+      naming what is registered and what it waits for.
+
+    (A wrapped selector whose ``get_map()`` is no mapping, a
     ``Mock(selectors.BaseSelector)`` say, may hold anything: it is always
-    asked, with the caller's timeout, and its empty answers count below.)
-    After ``stall_limit`` such empty calls in a row (default
-    :data:`DEFAULT_STALL_LIMIT`) the next one raises :class:`Stalled`,
-    naming what is registered and what it waits for.  ``with selector:``
-    swallows the ``Stalled`` of that selector, so a server loop run inside
-    it ends cleanly when nothing more can happen.  While other threads run,
-    an empty ``select()`` first waits a few milliseconds for them to make
-    something ready, and one during which another thread changed some
-    in-memory state does not count towards the limit.
+    asked, with the caller's timeout, and its empty answers count towards
+    ``stall_limit``.)  ``with selector:`` swallows the ``Stalled`` of that
+    selector, so a server loop run inside it ends cleanly when nothing more
+    can happen.
 
     All methods may be called from any thread.
 
@@ -191,46 +305,40 @@ class TestSelector(selectors.BaseSelector):
 
     __test__ = False  # not a pytest test class, despite its name
 
-    # Whether in-memory sockets tell this selector when their readiness changes.
-    _tracks_readiness = True
-
     def __init__(
         self, selector: selectors.BaseSelector | None = None, *,
-        stall_limit: int = DEFAULT_STALL_LIMIT,
+        stall_limit: int = DEFAULT_STALL_LIMIT, patience: float | None = None,
     ) -> None:
         if not isinstance(stall_limit, int) or stall_limit < 0:
             raise ValueError(f"stall_limit must be an int >= 0, not {stall_limit!r}")
         self._selector = selector
         #: Empty ``select()`` calls in a row allowed before :class:`Stalled`.
         self.stall_limit = stall_limit
-        # Every key, by the slot of its descriptor (see _slot()).
-        # Keys of real objects registered with the wrapped selector are a
-        # copy of what it returned; there are _nreal of them.
+        #: Seconds without progress a ``select()`` without timeout waits for other
+        #: threads before :class:`Stalled`; ``None``: the process-wide patience.
+        self.patience = None if patience is None else _core.check_patience(patience)
+        # Every key, by the slot of its descriptor (see _slot()), both sides.
+        # Keys of real objects are a copy of what the wrapped selector returned.
         self._fd_to_key: dict[int, SelectorKey] = {}
-        self._nreal = 0
-        # The level-triggered events ready now, as select() returns them, by slot.
+        # The virtual side: the level-triggered events ready now, as select()
+        # returns them, kept up to date by the objects (see _core.Source), and
+        # the one-shot events of set_ready(), for the next select(), by slot.
         self._ready: dict[int, tuple[SelectorKey, int]] = {}
-        # One-shot events from set_ready(), for the next select(), by slot.
         self._edge: dict[int, int] = {}
         # Whether _edge holds an event for an object of the wrapped selector.
         self._edge_real = False
         self._idle = 0
-        # Whether the wrapped selector hides what it holds (its get_map() is no
-        # mapping, as with a Mock(BaseSelector)): then it is always asked.
-        self._opaque = False
+        self._progress = -1  # _core.state.progress at the last empty select()
+        self._quiet_since = 0.0
         self._map: _SelectorMapping | None = _SelectorMapping(self)
+        self._real: _WrappedSide | None = None
         if selector is not None:
-            self._adopt(selector)
+            self._real = _WrappedSide(selector)
+            self._real.adopt(self._fd_to_key)
 
-    def _adopt(self, selector: selectors.BaseSelector) -> None:
-        mapping = selector.get_map()
-        if not isinstance(mapping, Mapping):  # a Mock(BaseSelector), for one
-            self._opaque = True
-            return
-        for key in list(mapping.values()):
-            if isinstance(key, SelectorKey) and not isinstance(key.fd, FileDescriptor):
-                self._fd_to_key[key.fd] = key
-                self._nreal += 1
+    def _source_of(self, fd: int) -> Any:
+        """The object that reports the readiness of ``fd`` here, if any."""
+        return getattr(fd, "source", None)
 
     # -- the BaseSelector contract ------------------------------------------
     #
@@ -260,21 +368,15 @@ class TestSelector(selectors.BaseSelector):
             self._check_open()
             if slot in self._fd_to_key:
                 raise KeyError(f"{fileobj!r} ({_fd_text(fd)}) is already registered")
-            inner = self._selector
-            if inner is not None and not isinstance(fd, FileDescriptor):
-                key = inner.register(fileobj, events, data)
-                if not isinstance(key, SelectorKey):  # a Mock(BaseSelector)'s answer
-                    key = SelectorKey(fileobj, fd, events, data)
-                self._fd_to_key[slot] = key
-                self._nreal += 1
+            real = self._real
+            if real is not None and not isinstance(fd, FileDescriptor):
+                key = self._fd_to_key[slot] = real.register(fileobj, fd, events, data)
                 return key
-            key = SelectorKey(fileobj, fd, events, data)
-            self._fd_to_key[slot] = key
-            source = getattr(fd, "source", None) if self._tracks_readiness else None
+            key = self._fd_to_key[slot] = SelectorKey(fileobj, fd, events, data)
+            source = self._source_of(fd)
             if source is not None:
                 source._watch(self._ready, slot, key)
-                if slot in self._ready:
-                    _core.wake()
+            _core.wake()  # a registration is progress
         return key
 
     def unregister(self, fileobj: Any) -> SelectorKey:
@@ -297,15 +399,15 @@ class TestSelector(selectors.BaseSelector):
             if key is None:
                 raise KeyError(f"{fileobj!r} is not registered")
             self._edge.pop(slot, None)
-            inner = self._selector
-            if inner is not None and not isinstance(fd, FileDescriptor):
-                self._nreal -= 1
-                inner.unregister(fileobj)
+            real = self._real
+            if real is not None and not isinstance(fd, FileDescriptor):
+                real.unregister(fileobj)
                 return key
             self._ready.pop(slot, None)
-            source = getattr(fd, "source", None) if self._tracks_readiness else None
+            source = self._source_of(fd)
             if source is not None:
                 source._unwatch(self._ready)
+            _core.wake()
         return key
 
     def modify(self, fileobj: Any, events: int, data: Any = None) -> SelectorKey:
@@ -333,23 +435,18 @@ class TestSelector(selectors.BaseSelector):
                 raise KeyError(f"{fileobj!r} is not registered")
             if events != key.events:
                 _check_events(fileobj, events)
-            inner = self._selector
-            if inner is not None and not isinstance(fd, FileDescriptor):
-                del self._fd_to_key[slot]
-                self._nreal -= 1
+            real = self._real
+            if real is not None and not isinstance(fd, FileDescriptor):
+                del self._fd_to_key[slot]  # gone if the wrapped modify() fails
                 self._edge.pop(slot, None)
-                changed = inner.modify(fileobj, events, data)
-                if not isinstance(changed, SelectorKey):  # a Mock(BaseSelector)'s answer
-                    changed = key._replace(events=events, data=data)
-                self._fd_to_key[slot] = changed
-                self._nreal += 1
+                changed = self._fd_to_key[slot] = real.modify(key, events, data)
                 return changed
-            key = key._replace(events=events, data=data)
-            self._fd_to_key[slot] = key
-            source = getattr(fd, "source", None) if self._tracks_readiness else None
+            key = self._fd_to_key[slot] = key._replace(events=events, data=data)
+            source = self._source_of(fd)
             if source is not None:
                 source._unwatch(self._ready)
                 source._watch(self._ready, slot, key)
+            _core.wake()
         return key
 
     def select(self, timeout: float | None = None) -> _Ready:
@@ -368,37 +465,28 @@ class TestSelector(selectors.BaseSelector):
             >>> [(key.fileobj is b, events) for key, events in sel.select()]
             [(True, 1)]
         """
-        inner = self._selector
+        if timeout is not None:
+            timeout = _check_timeout(timeout)
+        real = self._real
         with _LOCK:
             if self._map is None:
                 raise RuntimeError(f"{self!r} is closed")
-            if self._edge:
-                ready: _Ready | None = self._take_ready()
-            elif self._ready:
-                ready = list(self._ready.values())
-            else:
-                ready = None
-            if inner is None or not (self._nreal or self._opaque):
+            ready = self._collect()
+            if real is None or not real.holds_anything:
                 if ready:
                     self._idle = 0
                     return ready
-                return self._nothing_ready(timeout)
+                return self._wait_virtual(timeout)
         if ready:
-            return self._merge(ready, inner.select(0))
-        if timeout != 0 and len(self._fd_to_key) > self._nreal \
-                and isinstance(inner, _PLAIN_SELECTORS) and _core.others_alive():
-            return self._select_sliced(inner, timeout)
-        real = inner.select(timeout)
-        if self._ready or self._edge:  # made ready by a signal handler, say
-            with _LOCK:
-                ready = self._collect()
-            return self._merge(ready, real)
-        if self._opaque:  # a wrapped Mock: its empty answers count towards Stalled
-            with _LOCK:
-                if not real:
-                    return self._nothing_ready(0)
-                self._idle = 0
-        return real
+            return self._merge(ready, real.select(self, 0))
+        events = real.select(self, timeout)
+        with _LOCK:
+            self._check_open()
+            ready = self._collect()
+            if real.opaque and not ready and not events:
+                return self._nothing_ready(0)  # a wrapped Mock's empty answers count
+            self._idle = 0
+        return self._merge(ready, events)
 
     def close(self) -> None:
         """Unregister everything and close the wrapped selector; a second call does nothing.
@@ -414,18 +502,17 @@ class TestSelector(selectors.BaseSelector):
         with _LOCK:
             if self._map is None:
                 return
-            if self._tracks_readiness:
-                for key in self._fd_to_key.values():
-                    source = getattr(key.fd, "source", None)
-                    if source is not None:
-                        source._unwatch(self._ready)
+            for key in self._fd_to_key.values():
+                source = self._source_of(key.fd)
+                if source is not None:
+                    source._unwatch(self._ready)
             self._fd_to_key.clear()
             self._ready.clear()
             self._edge.clear()
-            self._nreal = 0
             self._map = None
-        if self._selector is not None:
-            self._selector.close()
+            _core.wake()  # a thread waiting in select() sees it closed
+        if self._real is not None:
+            self._real.close()
 
     def get_key(self, fileobj: Any) -> SelectorKey:
         """The key of ``fileobj``, here or in the wrapped selector.
@@ -482,7 +569,7 @@ class TestSelector(selectors.BaseSelector):
             state = "closed"
         else:
             state = f"{len(self._fd_to_key)} registered"
-        wrapped = f", wrapping {self._selector!r}" if self._selector is not None else ""
+        wrapped = f", wrapping {self._real.inner!r}" if self._real is not None else ""
         return f"<{type(self).__name__} {state}{wrapped}>"
 
     # -- readiness told from outside -------------------------------------------
@@ -563,9 +650,11 @@ class TestSelector(selectors.BaseSelector):
                     "register it before making it ready"
                 )
             self._edge[slot] = self._edge.get(slot, 0) | events
-            if self._selector is not None and not isinstance(fd, FileDescriptor):
+            if self._real is not None and not isinstance(fd, FileDescriptor):
                 self._edge_real = True
             _core.wake()
+            if _core.state.sleepers:
+                _core.poke(self._ready)
 
     # -- mechanism -------------------------------------------------------------
 
@@ -630,63 +719,64 @@ class TestSelector(selectors.BaseSelector):
         ready.extend(real)
         return ready
 
-    def _nothing_ready(self, timeout: float | None) -> _Ready:
-        """What an empty select() with nothing to wait for returns (holding the lock)."""
-        if (timeout is None or timeout > 0) and _core.others_alive():
-            wait = _POLL_INTERVAL if timeout is None else min(timeout, _POLL_INTERVAL)
-            start = time.monotonic()
-            _core.idle_wait(wait)
-            if self._map is None:
-                raise RuntimeError(f"{self!r} was closed during select()")
+    def _wait_virtual(self, timeout: float | None) -> _Ready:
+        """Nothing is ready and only virtual objects could be: wait, or not (holding the lock)."""
+        if timeout != 0 and _core.actors():
+            # Another thread could make something ready: wait for it as the kernel would.
+            self._idle = 0
+            deadline = None if timeout is None else time.monotonic() + timeout
+            if _core.block(self, self._woken, deadline, self.patience, self._stalled,
+                           give_up=True) or deadline is not None:
+                self._check_open()
+                return self._collect()
+            self._check_open()
             ready = self._collect()
-            if ready:
-                self._idle = 0
-                return ready
-            if time.monotonic() - start < wait:
-                return []  # woken by a change elsewhere: another thread is working
+            return ready or self._nothing_ready(timeout)
+        return self._nothing_ready(timeout)
+
+    def _woken(self) -> bool:
+        return bool(self._ready or self._edge) or self._map is None
+
+    def _stalled(self, reason: str) -> Stalled:
+        return Stalled(f"{self!r}: select() would wait forever: {reason}\n"
+                       + "\n".join(self._registered_lines()), selector=self,
+                       waiter=self, waiting_for="an event", where="select()")
+
+    def _nothing_ready(self, timeout: float | None) -> _Ready:
+        """What an empty select() no thread could end returns (holding the lock)."""
+        progress = _core.state.progress
+        if progress != self._progress:  # something changed since the last empty one
+            self._progress = progress
+            self._idle = 0
         self._idle += 1
         if self._idle > self.stall_limit:
             calls, self._idle = self._idle, 0
-            raise Stalled(self._stall_message(calls), selector=self)
+            raise Stalled(self._stall_message(calls), selector=self, waiter=self,
+                          waiting_for="an event", where="select()")
         return []
-
-    def _select_sliced(self, inner: selectors.BaseSelector, timeout: float | None) -> _Ready:
-        """Wait on the wrapped selector while another thread may change virtual objects."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            step = _POLL_INTERVAL
-            if deadline is not None:
-                step = max(0.0, min(step, deadline - time.monotonic()))
-            real = inner.select(step)
-            with _LOCK:
-                self._check_open()
-                ready = self._collect()
-            if ready or real or (deadline is not None and time.monotonic() >= deadline):
-                return self._merge(ready, real)
 
     def _stall_message(self, calls: int) -> str:
         lines = [f"{self!r}: {calls} select() calls in a row found nothing ready "
-                 f"(stall_limit={self.stall_limit}), so the code under test would wait forever."]
-        keys = list(self._fd_to_key.values())
-        if keys:
-            lines.append("Registered:")
-        else:
-            lines.append("Nothing is registered: no select() can ever report an event.")
-        for key in keys[:20]:
-            lines.append(f"  {key.fileobj!r} ({_fd_text(key.fd)}) waits for "
-                         f"{_event_names(key.events)}: {self._how_ready(key)}")
-        if len(keys) > 20:
-            lines.append(f"  ... and {len(keys) - 20} more")
+                 f"(stall_limit={self.stall_limit}), so the code under test would wait forever.",
+                 *self._registered_lines()]
         lines.append("Feed an in-memory socket (sendall() from its peer, feed(), feed_eof()), "
                      "make a mock ready with set_read_ready()/set_write_ready(), or raise "
                      "stall_limit if the code polls on purpose.")
         return "\n".join(lines)
 
+    def _registered_lines(self) -> list[str]:
+        keys = list(self._fd_to_key.values())
+        if not keys:
+            return ["Nothing is registered: no select() can ever report an event."]
+        return ["Registered:", *_core.report(
+            f"{key.fileobj!r} ({_fd_text(key.fd)}) waits for {_event_names(key.events)}: "
+            f"{self._how_ready(key)}" for key in keys)]
+
     def _how_ready(self, key: SelectorKey) -> str:
         if not isinstance(key.fd, FileDescriptor):
             return ("a real file object, which a TestSelector without a wrapped selector "
                     "never polls (use TestSelector(selectors.DefaultSelector()))")
-        if getattr(key.fd, "source", None) is not None:
+        if self._source_of(key.fd) is not None:
             return "in memory, ready when its state allows (data, EOF, room to send, a connection)"
         wanted = [f"set_{name}_ready()" for bit, name in ((EVENT_READ, "read"),
                                                          (EVENT_WRITE, "write"))
@@ -725,9 +815,6 @@ class MockSelector(TestSelector):
         []
         [2]
     """
-
-    # A scripted selector ignores what in-memory sockets report.
-    _tracks_readiness = False
 
     class EndException(Stalled):
         """Raised by ``select()`` when the script is exhausted; ``args[0]`` is the selector.
@@ -791,6 +878,9 @@ class MockSelector(TestSelector):
             ready[key.fd] = (key, events | entry_before[1]) if entry_before else (key, events)
         return list(ready.values())
 
+    def _source_of(self, fd: int) -> Any:
+        return None  # a scripted selector ignores what in-memory sockets report
+
     def __repr__(self) -> str:
         if self._map is None:
             return "<MockSelector closed>"
@@ -824,3 +914,12 @@ class MockSelector(TestSelector):
                 f"{fileobj!r}, which is registered for {_event_names(key.events)}"
             )
         return key
+
+
+def _check_timeout(timeout: Any) -> float:
+    """A ``select()`` timeout as a number, or the kernel's ``TypeError``/``ValueError``."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number or None, not {type(timeout).__name__}")
+    if timeout != timeout:
+        raise ValueError("Invalid value NaN (not a number)")
+    return max(float(timeout), 0.0)

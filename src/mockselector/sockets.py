@@ -50,7 +50,7 @@ from typing import Any, Callable, Union, cast
 from unittest import mock
 
 from . import _core
-from ._core import Stalled, Wait
+from ._core import Stalled
 from ._pipe import DEFAULT_CAPACITY, Pipe, check_capacity, check_seed
 from ._recording import (
     SEND,
@@ -72,10 +72,6 @@ _RealSocket = socket.socket
 
 # The longest timeout the kernel's socket module accepts (about 292 years).
 _MAX_TIMEOUT = 9223372036.0
-
-# How long a blocking call without timeout waits for other threads before it
-# gives up with Stalled (when they are running but change nothing).
-_BLOCK_LIMIT = 10.0
 
 _acquire, _release = _core.acquire, _core.release
 _state = _core.state
@@ -517,15 +513,21 @@ class _Endpoint(_RealSocket, _core.Source):
 
     # -- blocking -------------------------------------------------------------------------
 
+    #: How long (seconds) a blocking call without timeout on this socket waits
+    #: while another thread could still act but nothing makes progress, before
+    #: it raises :class:`~mockselector.Stalled`; ``None``: the process-wide
+    #: patience (see :func:`mockselector.set_patience`).
+    patience: float | None = None
+
     def _block(self, what: str, deadline: float | None, could_proceed: Callable[[], bool],
                why: str) -> float:
-        """Wait (holding the lock) for a change, or raise when none can come.
+        """Wait (holding the lock) until ``could_proceed()``, or raise.
 
         A non-blocking socket raises ``BlockingIOError``.  A blocking one
-        waits for another thread to change something; it gives up at once
-        when no other thread could (none is running, or all of them are
-        blocked on in-memory objects that are not ready: they are all told),
-        with ``socket.timeout`` under a timeout, else :class:`Stalled`.
+        waits for another thread to change something (the core's one waiting
+        policy): under a timeout, until the event or the deadline, then
+        ``socket.timeout``; without one, :class:`Stalled` when no other
+        thread could ever end the wait, or after the patience without progress.
         Returns the deadline to pass to the next call for the same operation.
         """
         timeout = self._timeout
@@ -533,31 +535,28 @@ class _Endpoint(_RealSocket, _core.Source):
             raise BlockingIOError(
                 errno.EAGAIN, f"Resource temporarily unavailable: {what} on {self!r} would block"
             )
-        now = time.monotonic()
         if deadline is None:
-            deadline = now + (timeout if timeout is not None else _BLOCK_LIMIT)
-        if now >= deadline or _core.deadlocked():
-            if timeout is not None:
-                raise socket.timeout("timed out")
-            if now >= deadline:
-                reason = f"no other thread made it possible within {_BLOCK_LIMIT:.0f} s"
-            elif _core.others_alive():
-                reason = "every other thread is blocked on an in-memory socket too"
-            else:
-                reason = "no other thread is running"
-            raise self._stalled(what, why, reason)
-        wait = Wait(self, could_proceed, timeout is None)
-        if not _core.wait_for_change(wait, min(deadline - now, _core.WAIT_SLICE)):
-            raise self._stalled(what, why, "every thread is blocked on an in-memory socket")
+            deadline = _NO_DEADLINE if timeout is None else time.monotonic() + timeout
+        if not _core.block(self, could_proceed, None if deadline == _NO_DEADLINE else deadline,
+                           self.patience, functools.partial(self._stalled, what, why)):
+            raise socket.timeout("timed out")
         return deadline
 
     def _stalled(self, what: str, why: str, reason: str) -> Stalled:
         return Stalled(
-            f"{self!r}: a blocking {what} would wait forever: {why}, and {reason}. "
-            "Feed the socket (feed(), feed_eof(), or send from its peer) before this call, "
-            "run the peer in another thread, or make the socket non-blocking.",
+            f"{self!r}: a blocking {what} would wait forever: {why}{self._stall_detail()}, "
+            f"and {reason}.\nFeed the socket (feed(), feed_eof(), or send from its peer) "
+            "before this call, run the peer in another thread, or make the socket "
+            "non-blocking.",
             waiter=self, waiting_for=why, where=what,
         )
+
+    def _stall_detail(self) -> str:
+        """What else a stall report should say about this socket."""
+        return ""
+
+
+_NO_DEADLINE = float("inf")
 
 
 # The timeout a new socket starts with, as the kernel's: socket.getdefaulttimeout().
@@ -770,6 +769,13 @@ class MockSocket(_Endpoint):
         if pipe.buf or self._eof or self._shut_rd or pipe.script is not None:
             events |= EVENT_READ
         return events
+
+    def _stall_detail(self) -> str:
+        unread = len(self._out.buf) if self._peer is not None else 0
+        if unread:
+            return (f" ({unread} bytes it sent are unread by the peer: the peer never read "
+                    "them)")
+        return ""
 
     def _can_read(self) -> bool:
         return self._dead or bool(self._readiness() & EVENT_READ)
