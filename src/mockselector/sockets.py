@@ -1435,6 +1435,7 @@ def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | N
 def socketpair(
     family: int = socket.AF_UNIX, type: int = socket.SOCK_STREAM, proto: int = 0, *,
     seed: int | None = None, capacity: int | None = None, record: bool = False,
+    **faults: float,
 ) -> tuple[MockSocket, MockSocket]:
     """Two connected in-memory stream sockets, like :func:`socket.socketpair`.
 
@@ -1446,6 +1447,11 @@ def socketpair(
     their calls (:attr:`MockSocket.recording`); else they keep nothing but
     what is in flight.
 
+    With ``type=SOCK_DGRAM`` it makes two connected
+    :class:`~mockselector.DatagramSocket` objects instead; ``loss``,
+    ``duplicate`` and ``reorder`` (probabilities, drawn from ``seed``)
+    then apply to the datagrams each end receives.
+
     Example::
 
         >>> a, b = socketpair()
@@ -1456,10 +1462,18 @@ def socketpair(
         >>> b.recv(1024)
         b''
     """
-    if type != socket.SOCK_STREAM:
-        raise ValueError(f"socketpair() makes stream sockets only, not {type!r}")
     if family not in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
         raise ValueError(f"unsupported family for socketpair(): {family!r}")
+    if type == socket.SOCK_DGRAM:
+        from .datagram import _pair  # the datagram face is built on this module
+
+        # Typed as the stream pair, which is what most callers ask for.
+        return cast("tuple[MockSocket, MockSocket]",
+                    _pair(int(family), proto, seed, capacity, **faults))
+    if type != socket.SOCK_STREAM:
+        raise ValueError(f"socketpair() makes stream or datagram sockets, not {type!r}")
+    if faults:
+        raise TypeError(f"socketpair(): {', '.join(sorted(faults))} apply to SOCK_DGRAM only")
     a, b = _connected_pair(int(family), proto, seed, capacity, record)
     if family == _AF_UNIX:
         a._sockname = a._peername = b._sockname = b._peername = ""
