@@ -65,6 +65,7 @@ _MIN_RCVBUF, _MIN_SNDBUF = 2304, 4608
 _UNIX_HEADROOM = 32
 
 _LOOPBACK = {_AF_INET: "127.0.0.1", _AF_INET6: "::1"}
+_NO_ADDRESS: Any = object()  # sendto(data, address): no third argument
 _WILDCARD = ("", "0.0.0.0", "::")
 
 
@@ -464,7 +465,7 @@ class DatagramSocket(_Endpoint):
                 if self._family == _AF_UNIX:
                     target = self._unix_target(address, what)
                     if not target._in.has_room():
-                        if flags & _MSG_DONTWAIT:
+                        if flags & _MSG_DONTWAIT and self._timeout is None:
                             raise BlockingIOError(errno.EAGAIN,
                                                   "Resource temporarily unavailable")
                         def could_send(target: DatagramSocket = target) -> bool:
@@ -530,7 +531,7 @@ class DatagramSocket(_Endpoint):
             return  # a connected socket receives from its peer only
         self._faults.deliver(self._in, data, source, self._family != _AF_UNIX)
 
-    def sendto(self, data: Any, flags_or_address: Any, address: Any = None) -> int:
+    def sendto(self, data: Any, flags_or_address: Any, address: Any = _NO_ADDRESS) -> int:
         """Send ``data`` as one datagram to ``address``: ``sendto(data[, flags], address)``.
 
         Example::
@@ -541,8 +542,10 @@ class DatagramSocket(_Endpoint):
             ...
             OSError: [Errno 90] Message too long: sendto() of 65508 bytes (at most 65507)...
         """
-        if address is None:
-            return self._send(data, flags_or_address, 0, "sendto()")
+        if address is _NO_ADDRESS:
+            address, flags_or_address = flags_or_address, 0
+        # An address is required here (None is not "the peer", as the kernel says).
+        _parse(self._family, address, "sendto()")
         return self._send(data, address, flags_or_address, "sendto()")
 
     def send(self, data: Any, flags: int = 0) -> int:
@@ -600,7 +603,8 @@ class DatagramSocket(_Endpoint):
             item = self._in.get(peek)
             if item is not None:
                 return item
-            if flags & _MSG_DONTWAIT:
+            # Under a timeout, Python's socket waits for readiness whatever the flags.
+            if flags & _MSG_DONTWAIT and self._timeout is None:
                 raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
             deadline = self._block(what, deadline, self._can_read,
                                    "no datagram is queued and none is on its way")
