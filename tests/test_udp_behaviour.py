@@ -467,7 +467,8 @@ def test_msg_dontwait_waits_out_a_timeout_first(net: Sockets) -> None:
     # Python's socket module waits for readiness under a timeout, whatever the flags.
     sock = net.bound()
     sock.settimeout(0.05)
-    assert outcome(sock.recv, 10, socket.MSG_DONTWAIT) == ("TimeoutError", None)
+    with pytest.raises(socket.timeout):
+        sock.recv(10, socket.MSG_DONTWAIT)
 
 
 def test_a_timeout_raises_socket_timeout(net: Sockets) -> None:
