@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import selectors
 import socket
 import threading
@@ -223,7 +224,16 @@ def test_sockets_route_through_the_address_space_in_core_state(made: list[Any]) 
     finally:
         _core.state.datagrams = saved
     server.close()  # unbinds from the space it was bound in
-    assert space.bound == {k: v for k, v in space.bound.items() if server not in v}
+    assert space.lookup(socket.AF_INET, ("10.0.0.1", 53)) == []
+    assert not [key for key in space.bound if key[1:] == ("10.0.0.1", 53)]
+
+
+def test_a_socket_nobody_refers_to_frees_its_address() -> None:
+    sock = DatagramSocket(address=("127.0.0.1", 5303))
+    del sock
+    gc.collect()
+    again = DatagramSocket(address=("127.0.0.1", 5303))
+    again.close()
 
 
 # -- waiting ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import errno
 import os
 import random
 import socket
+import weakref
 from collections import deque
 from typing import Any
 
@@ -230,8 +231,23 @@ class AddressSpace:
     __slots__ = ("bound",)
 
     def __init__(self) -> None:
-        # (family, host, port) or (AF_UNIX, path) -> the sockets bound there
-        self.bound: dict[tuple[Any, ...], list[Any]] = {}
+        # (family, host, port) or (AF_UNIX, path) -> the sockets bound there, held
+        # weakly: a socket nobody refers to any more frees its address, as a real
+        # one that the garbage collector closes does.
+        self.bound: dict[tuple[Any, ...], list[weakref.ref[Any]]] = {}
+
+    def _alive(self, key: tuple[Any, ...]) -> list[Any]:
+        """The live sockets bound at ``key`` (forgetting the dead ones)."""
+        refs = self.bound.get(key)
+        if not refs:
+            return []
+        socks = [sock for sock in (ref() for ref in refs) if sock is not None and not sock._dead]
+        if len(socks) < len(refs):
+            if socks:
+                self.bound[key] = [weakref.ref(sock) for sock in socks]
+            else:
+                del self.bound[key]
+        return socks
 
     @staticmethod
     def _host(family: int, host: str) -> str:
@@ -243,9 +259,9 @@ class AddressSpace:
         family = int(sock.family)
         if family == _AF_UNIX:
             path = address.decode() if isinstance(address, (bytes, bytearray)) else address
-            if (family, path) in self.bound:
+            if self._alive((family, path)):
                 raise _oserror(errno.EADDRINUSE, f"bind({address!r})")
-            self.bound[family, path] = [sock]
+            self.bound[family, path] = [weakref.ref(sock)]
             return address
         host, port = self._host(family, address[0]), address[1]
         if port == 0:
@@ -255,13 +271,13 @@ class AddressSpace:
             if (host in _WILDCARDS or taken in _WILDCARDS or host == taken) \
                     and not (reuse and other._reuses()):
                 raise _oserror(errno.EADDRINUSE, f"bind({address!r})")
-        self.bound.setdefault((family, host, port), []).append(sock)
+        self.bound.setdefault((family, host, port), []).append(weakref.ref(sock))
         return (host, port, *address[2:]) if family == _AF_INET6 else (host, port)
 
     def _at_port(self, family: int, port: int) -> list[tuple[str, Any]]:
         """``(host, sock)`` for every socket of ``family`` bound on ``port``."""
-        return [(key[1], sock) for key, socks in self.bound.items()
-                if key[0] == family and len(key) == 3 and key[2] == port for sock in socks]
+        keys = [key for key in self.bound if key[0] == family and len(key) == 3 and key[2] == port]
+        return [(key[1], sock) for key in keys for sock in self._alive(key)]
 
     def _free_port(self, family: int) -> int:
         for _ in range(15000):
@@ -271,26 +287,27 @@ class AddressSpace:
         raise _oserror(errno.EADDRINUSE, "bind(): no ephemeral port is free")
 
     def unbind(self, sock: Any) -> None:
-        for key, socks in list(self.bound.items()):
-            if sock in socks:
-                socks.remove(sock)
-                if not socks:
+        for key, refs in list(self.bound.items()):
+            kept = [ref for ref in refs if ref() is not sock]
+            if len(kept) < len(refs):
+                if kept:
+                    self.bound[key] = kept
+                else:
                     del self.bound[key]
 
     def lookup(self, family: int, address: Any) -> list[Any]:
         if family == _AF_UNIX:
             path = address.decode() if isinstance(address, (bytes, bytearray)) else address
-            return list(self.bound.get((family, path), ()))
+            return self._alive((family, path))
         host, port = self._host(family, address[0]), address[1]
         if host in _WILDCARDS:
             host = "::1" if family == _AF_INET6 else "127.0.0.1"
         if self.is_broadcast(family, address):
             return [sock for host, sock in self._at_port(family, port) if host in _WILDCARDS]
-        exact = self.bound.get((family, host, port))
+        exact = self._alive((family, host, port))
         if exact:
             return exact[-1:]  # with SO_REUSEADDR, the last one bound receives
-        wildcard = self.bound.get((family, "::" if family == _AF_INET6 else "0.0.0.0", port))
-        return wildcard[-1:] if wildcard else []
+        return self._alive((family, "::" if family == _AF_INET6 else "0.0.0.0", port))[-1:]
 
     def source(self, sock: Any) -> Any:
         address = sock._sockname
