@@ -418,3 +418,61 @@ def test_without_faults_every_datagram_arrives_once_and_in_order(
     finally:
         a.close()
         b.close()
+
+
+# -- the remembered route of the fast path ----------------------------------------------------
+
+
+def test_a_new_socket_at_the_address_receives_after_the_old_one_closed(made: list[Any]) -> None:
+    sender, first = DatagramSocket(), DatagramSocket(address=("127.0.0.1", 5304))
+    made.append(sender)
+    sender.sendto(b"1", ("127.0.0.1", 5304))
+    first.close()
+    second = DatagramSocket(address=("127.0.0.1", 5304))
+    made.append(second)
+    sender.sendto(b"2", ("127.0.0.1", 5304))
+    assert second.recv(10) == b"2"
+
+
+def test_a_receiver_that_connects_elsewhere_stops_receiving(made: list[Any]) -> None:
+    sender, receiver = DatagramSocket(), DatagramSocket(address=("127.0.0.1", 0))
+    made += [sender, receiver]
+    sender.sendto(b"1", receiver.getsockname())
+    receiver.connect(("127.0.0.1", 9))
+    sender.sendto(b"2", receiver.getsockname())
+    receiver.setblocking(False)
+    assert drain(receiver) == [b"1"]
+
+
+def test_a_closed_sender_cannot_send_along_its_last_route(made: list[Any]) -> None:
+    sender, receiver = DatagramSocket(), DatagramSocket(address=("127.0.0.1", 0))
+    made.append(receiver)
+    sender.sendto(b"1", receiver.getsockname())
+    sender.close()
+    with pytest.raises(OSError) as raised:
+        sender.sendto(b"2", receiver.getsockname())
+    assert raised.value.errno == errno.EBADF
+
+
+def test_a_pending_error_is_raised_before_a_send_along_a_route(made: list[Any]) -> None:
+    sock, other = DatagramSocket(), DatagramSocket(address=("127.0.0.1", 0))
+    made += [sock, other]
+    sock.sendto(b"1", other.getsockname())
+    sock.connect(("127.0.0.1", 9))
+    sock.send(b"nobody")
+    with pytest.raises(ConnectionRefusedError):
+        sock.sendto(b"2", other.getsockname())
+
+
+def test_a_replaced_address_space_routes_anew(made: list[Any]) -> None:
+    sender, receiver = DatagramSocket(), DatagramSocket(address=("127.0.0.1", 5305))
+    made += [sender, receiver]
+    sender.sendto(b"1", ("127.0.0.1", 5305))
+    saved = _core.state.datagrams
+    _core.state.datagrams = AddressSpace()  # nobody is bound in this one
+    try:
+        sender.sendto(b"2", ("127.0.0.1", 5305))
+    finally:
+        _core.state.datagrams = saved
+    receiver.setblocking(False)
+    assert drain(receiver) == [b"1"]

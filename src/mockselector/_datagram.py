@@ -228,13 +228,16 @@ class AddressSpace:
         True
     """
 
-    __slots__ = ("bound",)
+    __slots__ = ("bound", "version")
 
     def __init__(self) -> None:
         # (family, host, port) or (AF_UNIX, path) -> the sockets bound there, held
         # weakly: a socket nobody refers to any more frees its address, as a real
         # one that the garbage collector closes does.
         self.bound: dict[tuple[Any, ...], list[weakref.ref[Any]]] = {}
+        # Bumped by every bind and unbind: a route a socket remembers holds while
+        # the version it saw is the version now.
+        self.version = 0
 
     def _alive(self, key: tuple[Any, ...]) -> list[Any]:
         """The live sockets bound at ``key`` (forgetting the dead ones)."""
@@ -256,7 +259,8 @@ class AddressSpace:
         return host
 
     def bind(self, sock: Any, address: Any) -> Any:
-        family = int(sock.family)
+        self.version += 1
+        family = sock._family
         if family == _AF_UNIX:
             path = address.decode() if isinstance(address, (bytes, bytearray)) else address
             if self._alive((family, path)):
@@ -287,6 +291,7 @@ class AddressSpace:
         raise _oserror(errno.EADDRINUSE, "bind(): no ephemeral port is free")
 
     def unbind(self, sock: Any) -> None:
+        self.version += 1
         for key, refs in list(self.bound.items()):
             kept = [ref for ref in refs if ref() is not sock]
             if len(kept) < len(refs):
@@ -299,6 +304,12 @@ class AddressSpace:
         if family == _AF_UNIX:
             path = address.decode() if isinstance(address, (bytes, bytearray)) else address
             return self._alive((family, path))
+        refs = self.bound.get((family, *address[:2]))
+        if refs is not None and len(refs) == 1:
+            # The fast path: one socket bound at exactly this address.
+            sock = refs[0]()
+            if sock is not None and not sock._dead:
+                return [sock]
         host, port = self._host(family, address[0]), address[1]
         if host in _WILDCARDS:
             host = "::1" if family == _AF_INET6 else "127.0.0.1"
@@ -311,10 +322,10 @@ class AddressSpace:
 
     def source(self, sock: Any) -> Any:
         address = sock._sockname
-        if int(sock.family) == _AF_UNIX:
+        if sock._family == _AF_UNIX:
             return address or None
         if address[0] in _WILDCARDS:
-            host = "::1" if int(sock.family) == _AF_INET6 else "127.0.0.1"
+            host = "::1" if sock._family == _AF_INET6 else "127.0.0.1"
             return (host, *address[1:])
         return address
 

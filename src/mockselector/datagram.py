@@ -26,12 +26,13 @@ from __future__ import annotations
 import errno
 import operator
 import socket
+import weakref
 from collections.abc import Iterable
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable
 
 from . import _core
-from ._datagram import Faults, Queue
+from ._datagram import OVERHEAD, Faults, Queue
 from ._pipe import DEFAULT_CAPACITY, check_capacity, check_seed
 from .sockets import _any_address, _check_flags, _Endpoint, _oserror, _view_of
 
@@ -65,6 +66,9 @@ _MIN_RCVBUF, _MIN_SNDBUF = 2304, 4608
 _UNIX_HEADROOM = 32
 
 _LOOPBACK = {_AF_INET: "127.0.0.1", _AF_INET6: "::1"}
+_acquire, _release = _core.acquire, _core.release
+# The largest datagram the fast path sends: one any UDP socket may send.
+_FAST_MAX = 65507
 _NO_ADDRESS: Any = object()  # sendto(data, address): no third argument
 _WILDCARD = ("", "0.0.0.0", "::")
 
@@ -87,9 +91,14 @@ def _parse(family: int, address: Any, what: str) -> Any:
             return address
         raise TypeError(f"{what}: a bytes-like object is required, not "
                         f"'{type(address).__name__}'")
-    name = _family_name(family)
+    if type(address) is tuple and len(address) == 2 and family == _AF_INET:
+        host, port = address
+        if type(host) is str and type(port) is int and 0 <= port <= 65535 \
+                and host != "localhost" and host != "<broadcast>":
+            return address  # the common case, already normal
     if not isinstance(address, tuple):
-        raise TypeError(f"{what}: {name} address must be tuple, not {type(address).__name__}")
+        raise TypeError(f"{what}: {_family_name(family)} address must be tuple, "
+                        f"not {type(address).__name__}")
     if family == _AF_INET6:
         if not 2 <= len(address) <= 4:
             raise TypeError("AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])")
@@ -170,7 +179,8 @@ class DatagramSocket(_Endpoint):
         BlockingIOError: [Errno 11] Resource temporarily unavailable...
     """
 
-    __slots__ = ("_error", "_faults", "_in", "_pair", "_peeraddr", "_space_bound")
+    __slots__ = ("_error", "_faults", "_in", "_pair", "_peeraddr", "_route", "_source",
+                 "_space_bound")
 
     _type = _SOCK_DGRAM
     _shut_wr = False
@@ -201,6 +211,8 @@ class DatagramSocket(_Endpoint):
         self._peeraddr: Any = None  # the connected peer's address
         self._space_bound: Any = None  # the address space this socket is bound in
         self._sockname = _any_address(family)
+        self._source: Any = None  # what receivers see as the sender: asked when bound
+        self._route: Any = None  # the last single-receiver route (see _send_fast)
 
     def __repr__(self) -> str:
         parts = [f"fd={int(self._fd)}", _family_name(self._family)]
@@ -353,6 +365,7 @@ class DatagramSocket(_Endpoint):
         space = _space()
         self._sockname = space.bind(self, address)
         self._space_bound = space
+        self._source = space.source(self)
 
     def _autobind(self) -> None:
         """Bind to the wildcard address and a free port, as a first send or connect does."""
@@ -404,6 +417,7 @@ class DatagramSocket(_Endpoint):
             self._autobind()
             if self._sockname[0] in _WILDCARD:
                 self._sockname = (_LOOPBACK[self._family], *self._sockname[1:])
+                self._source = space.source(self)
             self._peeraddr = _reached(self._family, address)
             self._changed()
 
@@ -445,8 +459,9 @@ class DatagramSocket(_Endpoint):
 
     def _send(self, data: Any, address: Any, flags: int, what: str) -> int:
         """Send one datagram to ``address`` (``None``: the peer); return its length."""
-        view = _view_of(data)
-        flags = _check_flags(flags, _SEND_FLAGS, self, what)
+        view = data if type(data) is bytes else _view_of(data)
+        if flags:
+            flags = _check_flags(flags, _SEND_FLAGS, self, what)
         if address is not None:
             address = _parse(self._family, address, what)
         deadline = None
@@ -475,7 +490,7 @@ class DatagramSocket(_Endpoint):
                             what, deadline, could_send,
                             f"the receive buffer of {target!r} is full and nothing reads it")
                         continue
-                    target._receive(bytes(view), _space().source(self))
+                    target._receive(bytes(view), self._source)
                     return size
                 return self._send_inet(view, address, what)
 
@@ -496,7 +511,7 @@ class DatagramSocket(_Endpoint):
                                     f"{self!r} to {address!r} (nothing bound there in memory)")
         return targets[0]  # type: ignore[no-any-return]
 
-    def _send_inet(self, view: memoryview, address: Any, what: str) -> int:
+    def _send_inet(self, view: bytes | memoryview, address: Any, what: str) -> int:
         family = self._family
         if address is None:
             address = self._peeraddr
@@ -509,11 +524,13 @@ class DatagramSocket(_Endpoint):
         if address[1] == 0:
             raise _oserror(errno.EINVAL, self, f"{what} to port 0")
         self._autobind()
-        data = bytes(view)
-        source = space.source(self)
+        data = view if type(view) is bytes else bytes(view)
+        source = self._source
         receivers = space.lookup(family, address)
         for receiver in receivers:
             receiver._receive(data, source)
+        if len(receivers) == 1 and not space.is_broadcast(family, address):
+            self._route = (address, space, space.version, weakref.ref(receivers[0]))
         if not receivers and self._peeraddr is not None \
                 and _reached(family, address) == self._peeraddr:
             # The kernel's answer to the ICMP "port unreachable" that comes back.
@@ -529,7 +546,13 @@ class DatagramSocket(_Endpoint):
         peer = self._peeraddr
         if peer is not None and source != peer:
             return  # a connected socket receives from its peer only
-        self._faults.deliver(self._in, data, source, self._family != _AF_UNIX)
+        faults = self._faults
+        queue = self._in
+        if faults.rng is None and queue.held <= queue.capacity:
+            queue.put(data, source)  # the fast path: no faults, room in the buffer
+            faults.delivered += 1
+        else:
+            faults.deliver(queue, data, source, self._family != _AF_UNIX)
 
     def sendto(self, data: Any, flags_or_address: Any, address: Any = _NO_ADDRESS) -> int:
         """Send ``data`` as one datagram to ``address``: ``sendto(data[, flags], address)``.
@@ -543,10 +566,70 @@ class DatagramSocket(_Endpoint):
             OSError: [Errno 90] Message too long: sendto() of 65508 bytes (at most 65507)...
         """
         if address is _NO_ADDRESS:
+            route = self._route
+            if route is not None and type(data) is bytes:
+                # The fast path (_send_fast, inlined: this is the hottest call).
+                _acquire()
+                try:
+                    space = route[1]
+                    receiver = route[3]()
+                    if route[0] == flags_or_address and space is _core.state.datagrams \
+                            and space.version == route[2] and receiver is not None \
+                            and self._error is None and not self._shut_wr \
+                            and len(data) <= _FAST_MAX and not receiver._dead \
+                            and receiver._faults.rng is None:
+                        source = self._source
+                        peer = receiver._peeraddr
+                        queue = receiver._in
+                        if (peer is None or peer == source) and queue.held <= queue.capacity:
+                            items = queue.items
+                            items.append((data, source))
+                            queue.held += len(data) + OVERHEAD
+                            receiver._faults.delivered += 1
+                            if len(items) == 1:
+                                receiver._changed()  # readable now
+                            return len(data)
+                finally:
+                    _release()
             address, flags_or_address = flags_or_address, 0
-        # An address is required here (None is not "the peer", as the kernel says).
-        _parse(self._family, address, "sendto()")
+        if address is None:  # an address is required here (None is not "the peer")
+            _parse(self._family, address, "sendto()")
         return self._send(data, address, flags_or_address, "sendto()")
+
+    def _send_fast(self, data: bytes, address: Any) -> int:
+        """Send ``data`` along the route of the last send, if it holds; -1 if it does not.
+
+        The route (the address, the address space and its version, the
+        receiver) is remembered by the general path when a datagram reached
+        exactly one socket; any bind or unbind in that space makes it stale,
+        and every other condition is looked at again here.
+        """
+        route = self._route
+        if route is None or len(data) > _FAST_MAX:
+            return -1
+        _acquire()
+        try:
+            space = route[1]
+            if route[0] != address or space is not _core.state.datagrams \
+                    or space.version != route[2] or self._error is not None or self._shut_wr:
+                return -1
+            receiver = route[3]()
+            if receiver is None or receiver._dead or receiver._faults.rng is not None:
+                return -1
+            source = self._source
+            peer = receiver._peeraddr
+            queue = receiver._in
+            if (peer is not None and peer != source) or queue.held > queue.capacity:
+                return -1
+            items = queue.items
+            items.append((data, source))
+            queue.held += len(data) + OVERHEAD
+            receiver._faults.delivered += 1
+            if len(items) == 1:
+                receiver._changed()  # readable now
+            return len(data)
+        finally:
+            _release()
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Send ``data`` as one datagram to the connected peer; return its length.
@@ -559,6 +642,10 @@ class DatagramSocket(_Endpoint):
             ...
             OSError: [Errno 89] Destination address required: send() on <DatagramSocket ...>
         """
+        if type(data) is bytes and not flags and self._peeraddr is not None:
+            count = self._send_fast(data, self._peeraddr)
+            if count >= 0:
+                return count
         return self._send(data, None, flags, "send()")
 
     def sendall(self, data: Any, flags: int = 0) -> None:
@@ -593,7 +680,8 @@ class DatagramSocket(_Endpoint):
 
     def _recv(self, flags: int, what: str) -> tuple[bytes, Any]:
         """The next datagram and its source, waiting if blocking (holding the lock)."""
-        flags = _check_flags(flags, _RECV_FLAGS, self, what)
+        if flags:
+            flags = _check_flags(flags, _RECV_FLAGS, self, what)
         peek = bool(flags & _MSG_PEEK)
         deadline = None
         while True:
@@ -626,12 +714,46 @@ class DatagramSocket(_Endpoint):
             >>> data, address == b.getsockname()
             (b'hell', True)
         """
+        if not flags and type(bufsize) is int and bufsize >= 0:
+            # The fast path (_take_fast, inlined: this is the hottest call).
+            _acquire()
+            try:
+                queue = self._in
+                items = queue.items
+                if items and self._error is None:
+                    data, source = items.popleft()
+                    queue.held -= len(data) + OVERHEAD
+                    if not items:
+                        self._changed()  # no longer readable
+                    for writer in queue.writers:
+                        writer._changed()
+                    return (data if len(data) <= bufsize else data[:bufsize]), source
+            finally:
+                _release()
         bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recvfrom")
         with _core.lock:
             data, source = self._recv(flags, "recvfrom()")
         return data[:bufsize], source
+
+    def _take_fast(self) -> tuple[bytes, Any] | None:
+        """The first datagram when one waits and nothing unusual is going on, else ``None``."""
+        _acquire()
+        try:
+            queue = self._in
+            items = queue.items
+            if not items or self._error is not None:
+                return None  # (a closed socket's queue is empty)
+            item = items.popleft()
+            queue.held -= len(item[0]) + OVERHEAD
+            if not items:
+                self._changed()  # no longer readable
+            for writer in queue.writers:
+                writer._changed()
+            return item
+        finally:
+            _release()
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receive one datagram, cut to ``bufsize`` bytes.
@@ -650,6 +772,11 @@ class DatagramSocket(_Endpoint):
             >>> len(a.recv(4, socket.MSG_TRUNC))
             11
         """
+        if not flags and type(bufsize) is int and bufsize > 0:
+            item = self._take_fast()
+            if item is not None:
+                data = item[0]
+                return data if len(data) <= bufsize else data[:bufsize]
         bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
@@ -793,6 +920,7 @@ class DatagramSocket(_Endpoint):
             # SHUT_RD changes nothing a caller sees on a datagram socket (Linux).
 
     def _on_close(self) -> None:
+        self._route = None
         space = self._space_bound
         if space is not None:
             space.unbind(self)
