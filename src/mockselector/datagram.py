@@ -67,6 +67,7 @@ _UNIX_HEADROOM = 32
 
 _LOOPBACK = {_AF_INET: "127.0.0.1", _AF_INET6: "::1"}
 _acquire, _release = _core.acquire, _core.release
+_state = _core.state
 # The largest datagram the fast path sends: one any UDP socket may send.
 _FAST_MAX = 65507
 _NO_ADDRESS: Any = object()  # sendto(data, address): no third argument
@@ -573,7 +574,7 @@ class DatagramSocket(_Endpoint):
                 try:
                     space = route[1]
                     receiver = route[3]()
-                    if route[0] == flags_or_address and space is _core.state.datagrams \
+                    if route[0] == flags_or_address and space is _state.datagrams \
                             and space.version == route[2] and receiver is not None \
                             and self._error is None and not self._shut_wr \
                             and len(data) <= _FAST_MAX and not receiver._dead \
@@ -584,11 +585,15 @@ class DatagramSocket(_Endpoint):
                         if (peer is None or peer == source) and queue.held <= queue.capacity:
                             items = queue.items
                             items.append((data, source))
-                            queue.held += len(data) + OVERHEAD
+                            size = len(data)
+                            queue.held += size + OVERHEAD
                             receiver._faults.delivered += 1
-                            if len(items) == 1:
-                                receiver._changed()  # readable now
-                            return len(data)
+                            if len(items) == 1:  # readable now
+                                if receiver._watchers:
+                                    receiver._changed()
+                                elif _state.waiters:
+                                    _core.condition.notify_all()
+                            return size
                 finally:
                     _release()
             address, flags_or_address = flags_or_address, 0
@@ -715,19 +720,21 @@ class DatagramSocket(_Endpoint):
             (b'hell', True)
         """
         if not flags and type(bufsize) is int and bufsize >= 0:
-            # The fast path (_take_fast, inlined: this is the hottest call).
+            # The fast path: a datagram waits and no error is pending.
             _acquire()
             try:
                 queue = self._in
                 items = queue.items
                 if items and self._error is None:
                     data, source = items.popleft()
-                    queue.held -= len(data) + OVERHEAD
+                    size = len(data)
+                    queue.held -= size + OVERHEAD
                     if not items:
                         self._changed()  # no longer readable
-                    for writer in queue.writers:
-                        writer._changed()
-                    return (data if len(data) <= bufsize else data[:bufsize]), source
+                    if queue.writers:
+                        for writer in queue.writers:
+                            writer._changed()
+                    return (data if size <= bufsize else data[:bufsize]), source
             finally:
                 _release()
         bufsize = operator.index(bufsize)
@@ -736,24 +743,6 @@ class DatagramSocket(_Endpoint):
         with _core.lock:
             data, source = self._recv(flags, "recvfrom()")
         return data[:bufsize], source
-
-    def _take_fast(self) -> tuple[bytes, Any] | None:
-        """The first datagram when one waits and nothing unusual is going on, else ``None``."""
-        _acquire()
-        try:
-            queue = self._in
-            items = queue.items
-            if not items or self._error is not None:
-                return None  # (a closed socket's queue is empty)
-            item = items.popleft()
-            queue.held -= len(item[0]) + OVERHEAD
-            if not items:
-                self._changed()  # no longer readable
-            for writer in queue.writers:
-                writer._changed()
-            return item
-        finally:
-            _release()
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receive one datagram, cut to ``bufsize`` bytes.
@@ -773,10 +762,23 @@ class DatagramSocket(_Endpoint):
             11
         """
         if not flags and type(bufsize) is int and bufsize > 0:
-            item = self._take_fast()
-            if item is not None:
-                data = item[0]
-                return data if len(data) <= bufsize else data[:bufsize]
+            # The fast path: a datagram waits and no error is pending.
+            _acquire()
+            try:
+                queue = self._in
+                items = queue.items
+                if items and self._error is None:
+                    data = items.popleft()[0]
+                    size = len(data)
+                    queue.held -= size + OVERHEAD
+                    if not items:
+                        self._changed()  # no longer readable
+                    if queue.writers:
+                        for writer in queue.writers:
+                            writer._changed()
+                    return data if size <= bufsize else data[:bufsize]
+            finally:
+                _release()
         bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
