@@ -476,3 +476,13 @@ def test_a_replaced_address_space_routes_anew(made: list[Any]) -> None:
         _core.state.datagrams = saved
     receiver.setblocking(False)
     assert drain(receiver) == [b"1"]
+
+
+@pytest.mark.parametrize(("address", "family"), [
+    (("127.0.0.1", 0), INET), (("::1", 0, 0, 0), INET6), ("/run/mockselector-test.sock", UNIX)])
+def test_the_family_follows_the_address(address: Any, family: int) -> None:
+    sock = DatagramSocket(address=address)
+    try:
+        assert sock.family == family
+    finally:
+        sock.close()

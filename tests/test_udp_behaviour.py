@@ -143,6 +143,13 @@ def test_recvmsg_says_msg_trunc_when_the_datagram_was_cut(net: Sockets, family: 
     assert address == (None if family == UNIX else a.getsockname())
 
 
+def test_recvmsg_with_msg_trunc_still_cuts_the_data(net: Sockets) -> None:
+    a, b = net.pair()
+    a.send(b"hello world")
+    data, ancdata, flags, address = b.recvmsg(4, 0, socket.MSG_TRUNC)
+    assert (data, ancdata, flags, address) == (b"hell", [], socket.MSG_TRUNC, a.getsockname())
+
+
 def test_recvmsg_into_fills_the_buffers_in_order(net: Sockets) -> None:
     a, b = net.pair()
     a.send(b"hello")

@@ -151,7 +151,13 @@ class Faults:
 
     @property
     def active(self) -> bool:
-        """Whether any fault may happen."""
+        """Whether any fault may happen.
+
+        Example::
+
+            >>> Faults(seed=1).active, Faults(seed=1, reorder=0.1).active
+            (False, True)
+        """
         return bool(self.loss or self.duplicate or self.reorder)
 
     def __repr__(self) -> str:
@@ -161,7 +167,13 @@ class Faults:
                 f"overflowed={self.overflowed}>")
 
     def describe(self) -> str:
-        """The knobs, for a socket's ``repr``: ``seed=7 loss=0.1`` (only those set)."""
+        """The knobs, for a socket's ``repr`` (only those set).
+
+        Example::
+
+            >>> Faults(seed=7, loss=0.1).describe()
+            'seed=7 loss=0.1'
+        """
         parts = [] if self.seed is None else [f"seed={self.seed}"]
         for name in ("loss", "duplicate", "reorder"):
             value = getattr(self, name)
@@ -205,7 +217,9 @@ def _oserror(code: int, what: str) -> OSError:
 class AddressSpace:
     """Who is bound where: the addresses of datagram sockets, and who receives a datagram.
 
-    The interface a virtual network implements to route datagrams:
+    What it asks of a socket: ``_family``, ``_sockname``, ``_dead`` and
+    ``_reuses()``.  The interface a virtual network implements to route
+    datagrams:
 
     - :meth:`bind` ``(sock, address)``: reserve ``address`` for ``sock``
       (port 0: an ephemeral port) and return the address it got;
@@ -259,6 +273,7 @@ class AddressSpace:
         return host
 
     def bind(self, sock: Any, address: Any) -> Any:
+        """Reserve ``address`` (checked, normal) for ``sock``; return the address it gets."""
         self.version += 1
         family = sock._family
         if family == _AF_UNIX:
@@ -291,6 +306,7 @@ class AddressSpace:
         raise _oserror(errno.EADDRINUSE, "bind(): no ephemeral port is free")
 
     def unbind(self, sock: Any) -> None:
+        """Release every address ``sock`` holds."""
         self.version += 1
         for key, refs in list(self.bound.items()):
             kept = [ref for ref in refs if ref() is not sock]
@@ -301,6 +317,7 @@ class AddressSpace:
                     del self.bound[key]
 
     def lookup(self, family: int, address: Any) -> list[Any]:
+        """The live sockets a datagram sent to ``address`` reaches (none, one, or many)."""
         if family == _AF_UNIX:
             path = address.decode() if isinstance(address, (bytes, bytearray)) else address
             return self._alive((family, path))
@@ -321,6 +338,7 @@ class AddressSpace:
         return self._alive((family, "::" if family == _AF_INET6 else "0.0.0.0", port))[-1:]
 
     def source(self, sock: Any) -> Any:
+        """What receivers see as the address of ``sock`` (asked when it is bound)."""
         address = sock._sockname
         if sock._family == _AF_UNIX:
             return address or None
@@ -330,6 +348,7 @@ class AddressSpace:
         return address
 
     def is_broadcast(self, family: int, address: Any) -> bool:
+        """Whether ``address`` is a broadcast address (sending there needs ``SO_BROADCAST``)."""
         if family != int(socket.AF_INET):
             return False
         host = address[0]

@@ -34,7 +34,7 @@ from typing import Any, Callable
 from . import _core
 from ._datagram import OVERHEAD, Faults, Queue
 from ._pipe import DEFAULT_CAPACITY, check_capacity, check_seed
-from .sockets import _any_address, _check_flags, _Endpoint, _oserror, _view_of
+from .sockets import _any_address, _check_flags, _Endpoint, _family_of, _oserror, _view_of
 
 __all__ = ["DatagramSocket"]
 
@@ -139,6 +139,8 @@ def _buffer_size(value: Any, floor: int) -> int:
 class DatagramSocket(_Endpoint):
     """An in-memory datagram socket: UDP over ``AF_INET``/``AF_INET6``, or ``AF_UNIX``.
 
+    ``family`` is ``AF_INET`` unless ``address`` says otherwise (a path is
+    ``AF_UNIX``, a 4-tuple ``AF_INET6``).
     A new socket is unbound; ``bind`` (port 0 picks a free made-up port),
     ``address=`` or the first ``sendto`` gives it an address, and
     ``sendto`` delivers to the in-memory socket bound at the destination
@@ -188,11 +190,12 @@ class DatagramSocket(_Endpoint):
     _sndbuf = DEFAULT_CAPACITY
 
     def __init__(
-        self, family: int = socket.AF_INET, *, address: Any = None, seed: int | None = None,
+        self, family: int | None = None, *, address: Any = None, seed: int | None = None,
         loss: float = 0.0, duplicate: float = 0.0, reorder: float = 0.0,
         capacity: int | None = None,
     ) -> None:
-        family = int(family)
+        # The family defaults to that of ``address`` (a path: AF_UNIX), else AF_INET.
+        family = _family_of(address) if family is None else int(family)
         if family not in (_AF_INET, _AF_INET6, _AF_UNIX):
             raise ValueError(f"DatagramSocket: unsupported family {family!r}")
         self._init_datagram(family, check_seed(seed), loss, duplicate, reorder, capacity)

@@ -252,7 +252,7 @@ class _Endpoint(_RealSocket, _core.Source):
 
     @property
     def type(self) -> socket.SocketKind:
-        """The socket type: always ``SOCK_STREAM``.
+        """The socket type: ``SOCK_STREAM`` (``SOCK_DGRAM`` for a datagram socket).
 
         Example::
 
