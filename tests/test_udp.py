@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import errno
 import gc
+import io
 import selectors
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -486,3 +488,33 @@ def test_the_family_follows_the_address(address: Any, family: int) -> None:
         assert sock.family == family
     finally:
         sock.close()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="loop.sock_recvfrom is new in 3.11")
+def test_asyncio_sock_sendto_and_sock_recvfrom_wait_for_datagrams() -> None:
+    loop = new_event_loop(virtual_time=True)
+    a, b = mockselector.socketpair(INET, DGRAM)
+    a.setblocking(False)
+    b.setblocking(False)
+
+    async def main() -> Any:
+        waiting = asyncio.ensure_future(loop.sock_recvfrom(b, 100))
+        await asyncio.sleep(1)
+        await loop.sock_sendto(a, b"hi", b.getsockname())
+        return await waiting
+
+    try:
+        assert loop.run_until_complete(main()) == (b"hi", a.getsockname())
+    finally:
+        loop.close()
+        a.close()
+        b.close()
+
+
+def test_sendfile_is_for_stream_sockets_only(made: list[Any]) -> None:
+    real = socket.socket(INET, DGRAM)
+    ours = DatagramSocket()
+    made += [real, ours]
+    for sock in (real, ours):
+        with pytest.raises(ValueError):
+            sock.sendfile(io.BytesIO(b"x"))

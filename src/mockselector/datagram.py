@@ -936,9 +936,21 @@ class DatagramSocket(_Endpoint):
         if pair is not None and self in pair._in.writers:
             pair._in.writers.remove(self)
 
+    def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
+        """Not for datagram sockets: ``ValueError``, as Python's socket says.
+
+        Example::
+
+            >>> import io
+            >>> DatagramSocket().sendfile(io.BytesIO(b"x"))
+            Traceback (most recent call last):
+            ...
+            ValueError: only SOCK_STREAM type sockets are supported
+        """
+        raise ValueError("only SOCK_STREAM type sockets are supported")
+
     listen: Callable[..., Any]
     accept: Callable[..., Any]
-    sendfile: Callable[..., Any]
 
 
 def _not_supported(name: str) -> Callable[..., Any]:
@@ -961,7 +973,6 @@ def _not_supported(name: str) -> Callable[..., Any]:
 
 DatagramSocket.listen = _not_supported("listen")
 DatagramSocket.accept = _not_supported("accept")
-DatagramSocket.sendfile = _not_supported("sendfile")
 
 
 def _pair(family: int, proto: int, seed: int | None, capacity: int | None, *,
