@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -518,3 +519,71 @@ def test_sendfile_is_for_stream_sockets_only(made: list[Any]) -> None:
     for sock in (real, ours):
         with pytest.raises(ValueError):
             sock.sendfile(io.BytesIO(b"x"))
+
+
+class TracingSpace(AddressSpace):
+    """A space that sees every datagram, as a network with conditions or a trace must."""
+
+    direct = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trace: list[tuple[bytes, Any]] = []
+
+    def deliver(self, receiver: Any, data: bytes, source: Any) -> None:
+        self.trace.append((data, source))
+        if data != b"drop":
+            super().deliver(receiver, data, source)
+
+
+def test_a_space_that_is_not_direct_sees_every_datagram(made: list[Any]) -> None:
+    saved = _core.state.datagrams
+    _core.state.datagrams = space = TracingSpace()
+    try:
+        a, b = pair(made)
+        for data in (b"1", b"drop", b"2", b"3"):
+            a.send(data)
+        b.setblocking(False)
+        assert drain(b) == [b"1", b"2", b"3"]
+        assert [data for data, _ in space.trace] == [b"1", b"drop", b"2", b"3"]
+    finally:
+        _core.state.datagrams = saved
+
+
+def test_create_datagram_endpoint_by_address_needs_only_a_socket_stand_in() -> None:
+    # What a network installs: socket.socket(..., SOCK_DGRAM) makes an in-memory socket.
+    real = socket.socket
+
+    def stand_in(family: int = INET, type: int = socket.SOCK_STREAM, proto: int = 0,
+                 fileno: Any = None) -> Any:
+        return DatagramSocket(family) if type == DGRAM else real(family, type, proto, fileno)
+
+    class Recorder(asyncio.DatagramProtocol):
+        def __init__(self) -> None:
+            self.received: list[tuple[bytes, Any]] = []
+
+        def datagram_received(self, data: bytes, addr: Any) -> None:
+            self.received.append((data, addr))
+
+    loop = new_event_loop()
+
+    async def main() -> tuple[list[tuple[bytes, Any]], Any]:
+        with mock.patch("socket.socket", stand_in):
+            server, protocol = await loop.create_datagram_endpoint(
+                Recorder, local_addr=("127.0.0.1", 0))
+            client, _ = await loop.create_datagram_endpoint(
+                Recorder, remote_addr=server.get_extra_info("sockname"))
+        client.sendto(b"hi")
+        for _ in range(3):  # the reader runs once the selector reported the datagram
+            await asyncio.sleep(0)
+        sent_from = client.get_extra_info("sockname")
+        client.close()
+        server.close()
+        await asyncio.sleep(0)
+        return protocol.received, sent_from
+
+    try:
+        received, sent_from = loop.run_until_complete(main())
+    finally:
+        loop.close()
+    assert received == [(b"hi", sent_from)]

@@ -230,6 +230,12 @@ class AddressSpace:
     - :meth:`source` ``(sock)``: the address a receiver sees as the sender.
     - :meth:`is_broadcast` ``(family, address)``: whether sending there needs
       ``SO_BROADCAST``.
+    - :meth:`deliver` ``(receiver, data, source)``: hand a datagram over (a
+      network may delay it, drop it, or trace it instead).
+    - :attr:`version`, bumped by any change of where datagrams go, and
+      :attr:`direct`, true while delivery is immediate and unconditional:
+      only then may a socket remember a route and deliver along it without
+      asking again, until the version changes.
 
     Without a network, every address is local: ``127.0.0.1``, ``::1``,
     ``localhost`` and the wildcard all reach the sockets bound on the port.
@@ -243,6 +249,9 @@ class AddressSpace:
     """
 
     __slots__ = ("bound", "version")
+
+    #: Whether delivery is immediate and unconditional (see the class docstring).
+    direct = True
 
     def __init__(self) -> None:
         # (family, host, port) or (AF_UNIX, path) -> the sockets bound there, held
@@ -346,6 +355,10 @@ class AddressSpace:
             host = "::1" if sock._family == _AF_INET6 else "127.0.0.1"
             return (host, *address[1:])
         return address
+
+    def deliver(self, receiver: Any, data: bytes, source: Any) -> None:
+        """Hand ``data``, sent from ``source``, to ``receiver`` now."""
+        receiver._receive(data, source)
 
     def is_broadcast(self, family: int, address: Any) -> bool:
         """Whether ``address`` is a broadcast address (sending there needs ``SO_BROADCAST``)."""

@@ -494,7 +494,7 @@ class DatagramSocket(_Endpoint):
                             what, deadline, could_send,
                             f"the receive buffer of {target!r} is full and nothing reads it")
                         continue
-                    target._receive(bytes(view), self._source)
+                    _space().deliver(target, bytes(view), self._source)
                     return size
                 return self._send_inet(view, address, what)
 
@@ -532,8 +532,8 @@ class DatagramSocket(_Endpoint):
         source = self._source
         receivers = space.lookup(family, address)
         for receiver in receivers:
-            receiver._receive(data, source)
-        if len(receivers) == 1 and not space.is_broadcast(family, address):
+            space.deliver(receiver, data, source)
+        if len(receivers) == 1 and space.direct and not space.is_broadcast(family, address):
             self._route = (address, space, space.version, weakref.ref(receivers[0]))
         if not receivers and self._peeraddr is not None \
                 and _reached(family, address) == self._peeraddr:
