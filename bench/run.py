@@ -37,10 +37,12 @@ from workloads import (  # noqa: E402
     WORKLOADS,
     Config,
     _ours_pair,
+    _ours_udp,
     aio_available,
     aio_trial,
     echo_trial,
     ours_capacity,
+    udp_trial,
 )
 
 import mockselector  # noqa: E402
@@ -140,9 +142,18 @@ def _profile_scale(prof: cProfile.Profile) -> None:
     prof.disable()
 
 
+def _profile_udp(prof: cProfile.Profile) -> None:
+    """The UDP round trip, 20,000 round trips, three times."""
+    prof.enable()
+    for _ in range(3):
+        udp_trial(_ours_udp, 20_000)
+    prof.disable()
+
+
 PROFILES: dict[str, Callable[[cProfile.Profile], None]] = {
     "echo": _profile_echo, "setup": _profile_setup, "asyncio": _profile_asyncio,
     "objects": _profile_objects, "select": _profile_select, "scale": _profile_scale,
+    "udp": _profile_udp,
 }
 
 

@@ -696,10 +696,56 @@ def scale(cfg: Config) -> list[Row]:
                 note=note)]
 
 
+# -- 6. UDP round trip ----------------------------------------------------------------
+
+
+def _real_udp() -> tuple[Any, Any]:
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    return client, server
+
+
+def _ours_udp() -> tuple[Any, Any]:
+    return mockselector.DatagramSocket(), mockselector.DatagramSocket(address=("127.0.0.1", 0))
+
+
+def udp_trial(make: _Pair, rounds: int) -> dict[str, float]:
+    """``rounds`` request/response exchanges of one 64-byte datagram, blocking sockets.
+
+    Timed: the client's ``sendto``, the server's ``recvfrom`` and ``sendto`` back,
+    the client's ``recv``: one round trip.
+    """
+    client, server = make()
+    address = server.getsockname()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        client.sendto(MSG, address)
+        data, peer = server.recvfrom(4096)
+        server.sendto(data, peer)
+        if client.recv(4096) != MSG:
+            raise AssertionError(f"{type(client).__name__}: the answer is not the request")
+    elapsed = time.perf_counter() - start
+    client.close()
+    server.close()
+    return {"round_trip": elapsed / rounds * 1e6}
+
+
+def udp_round_trip(cfg: Config) -> list[Row]:
+    rounds = 2_000 if cfg.quick else 20_000
+    raw = interleave({REAL: partial(udp_trial, _real_udp, rounds),
+                      OURS: partial(udp_trial, _ours_udp, rounds)}, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    return [Row(f"UDP round trip (sendto, recvfrom, sendto, recv) x{rounds:,}", "us",
+                _value(meds, REAL, "round_trip"), _value(meds, OURS, "round_trip"),
+                Target("ratio_le", 0.5, "<= 0.5x real"), samples=_samples(raw, "round_trip"))]
+
+
 WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "echo": sync_echo,
     "asyncio": asyncio_echo,
     "objects": object_cost,
     "select": select_scaling,
     "scale": scale,
+    "udp": udp_round_trip,
 }

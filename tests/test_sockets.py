@@ -575,7 +575,7 @@ def test_socketpair_connects_two_mock_sockets(pair: tuple[MockSocket, MockSocket
 
 def test_socketpair_of_another_type_raises_value_error() -> None:
     with pytest.raises(ValueError):
-        socketpair(type=socket.SOCK_DGRAM)
+        socketpair(type=socket.SOCK_SEQPACKET)
 
 
 def test_socketpair_of_an_unsupported_family_raises_value_error() -> None:

@@ -21,6 +21,7 @@ from .aio import (
     set_read_ready,
     set_write_ready,
 )
+from .datagram import DatagramSocket
 from .descriptors import FileDescriptor, Stalled, fd, isfilemock
 from .mocks import FileMock, SocketMock
 from .selector import MockSelector, TestSelector
@@ -30,6 +31,7 @@ from .testcase import AsyncioTestCase
 __all__ = [
     "DEFAULT_PATIENCE",
     "AsyncioTestCase",
+    "DatagramSocket",
     "EventLoopPolicy",
     "FileDescriptor",
     "FileMock",

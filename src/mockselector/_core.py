@@ -123,11 +123,15 @@ class _State:
     layers reach it through :attr:`network`, never by importing it.
     """
 
-    __slots__ = ("blocked", "network", "patience", "ports", "progress", "sleepers", "waiters")
+    __slots__ = ("blocked", "datagrams", "network", "patience", "ports", "progress",
+                 "sleepers", "waiters")
 
     def __init__(self) -> None:
         self.network: Any = None
         self.patience = DEFAULT_PATIENCE
+        # Who is bound where, for datagram sockets (a _datagram.AddressSpace,
+        # set when that module is imported; a network installs its own).
+        self.datagrams: Any = None
         # Made-up ephemeral ports, 50000-64999, cycling.
         self.ports = itertools.count()
         # thread ident -> the Wait it is blocked in.

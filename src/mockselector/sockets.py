@@ -258,7 +258,7 @@ class _Endpoint(_RealSocket, _core.Source):
 
     @property
     def type(self) -> socket.SocketKind:
-        """The socket type: always ``SOCK_STREAM``.
+        """The socket type: ``SOCK_STREAM`` (``SOCK_DGRAM`` for a datagram socket).
 
         Example::
 
@@ -1005,7 +1005,7 @@ class MockSocket(_Endpoint):
                                 else:
                                     ready.pop(slot, None)
                     if _state.waiters:
-                        _core.condition.notify_all()
+                        _core.notify()
                 else:
                     data = bytes(buf[:bufsize])
                     del buf[:bufsize]
@@ -1166,7 +1166,7 @@ class MockSocket(_Endpoint):
                         if peer._watchers:
                             peer._set_events(peer._events | EVENT_READ)
                         elif _state.waiters:
-                            _core.condition.notify_all()
+                            _core.notify()
                     if held + count >= out.capacity and self._watchers:
                         self._changed()  # no longer writable
                     return count
@@ -1503,6 +1503,7 @@ def _connected_pair_configured(family: int, proto: int, seed: int | None,
 def socketpair(
     family: int = socket.AF_UNIX, type: int = socket.SOCK_STREAM, proto: int = 0, *,
     seed: int | None = None, capacity: int | None = None, record: bool = False,
+    **faults: float,
 ) -> tuple[MockSocket, MockSocket]:
     """Two connected in-memory stream sockets, like :func:`socket.socketpair`.
 
@@ -1514,6 +1515,11 @@ def socketpair(
     their calls (:attr:`MockSocket.recording`); else they keep nothing but
     what is in flight.
 
+    With ``type=SOCK_DGRAM`` it makes two connected
+    :class:`~mockselector.DatagramSocket` objects instead; ``loss``,
+    ``duplicate`` and ``reorder`` (probabilities, drawn from ``seed``)
+    then apply to the datagrams each end receives.
+
     Example::
 
         >>> a, b = socketpair()
@@ -1524,10 +1530,18 @@ def socketpair(
         >>> b.recv(1024)
         b''
     """
-    if type != socket.SOCK_STREAM:
-        raise ValueError(f"socketpair() makes stream sockets only, not {type!r}")
     if family not in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
         raise ValueError(f"unsupported family for socketpair(): {family!r}")
+    if type == socket.SOCK_DGRAM:
+        from .datagram import _pair  # the datagram face is built on this module
+
+        # Typed as the stream pair, which is what most callers ask for.
+        return cast("tuple[MockSocket, MockSocket]",
+                    _pair(int(family), proto, seed, capacity, **faults))
+    if type != socket.SOCK_STREAM:
+        raise ValueError(f"socketpair() makes stream or datagram sockets, not {type!r}")
+    if faults:
+        raise TypeError(f"socketpair(): {', '.join(sorted(faults))} apply to SOCK_DGRAM only")
     a, b = _connected_pair(int(family), proto, seed, capacity, record)
     if family == _AF_UNIX:
         a._sockname = a._peername = b._sockname = b._peername = ""
