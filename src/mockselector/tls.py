@@ -377,16 +377,13 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 unsent = self._unsent
                 if outgoing.pending:
                     unsent = unsent + outgoing.read() if unsent else outgoing.read()
-                if not unsent:
-                    self._unsent = b""
-                    return deadline
-                try:
-                    count = raw.send(unsent, _MSG_DONTWAIT)
-                except BlockingIOError:
-                    count = 0
-                finally:
-                    self._unsent = unsent  # kept even when send raises
-                self._unsent = unsent = unsent[count:]
+                self._unsent = unsent  # kept when send raises
+                while unsent:  # a window may take a part at a time (seeded fragmentation)
+                    try:
+                        count = raw.send(unsent, _MSG_DONTWAIT)
+                    except BlockingIOError:
+                        break
+                    self._unsent = unsent = unsent[count:]
                 if not unsent or not wait:
                     return deadline
             if raw._timeout == 0.0:
@@ -1110,7 +1107,7 @@ def tls_pair(hostname: str = "localhost", *, seed: int | None = None,
         for tls in list(pending):
             try:
                 tls.do_handshake()
-            except ssl.SSLWantReadError:
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
                 continue
             pending.remove(tls)
         if not pending:
