@@ -73,7 +73,6 @@ _CERTIFICATES = {
                  "example.net", "*.example.net", "*.mock.test"),
 }
 
-_MSG_DONTWAIT = int(socket.MSG_DONTWAIT)
 # How much ciphertext one read of the in-memory stream takes at most.
 _RECV_CHUNK = 262144
 # How much plaintext a blocking send encrypts before it flushes: bounds the
@@ -170,6 +169,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
     _unsent: bytes
     _owed: int
     _cleartext: bytes
+    _ended: bool
     _relay: _Relay
     _gone: bool
     _connected: bool
@@ -215,6 +215,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         self._unsent = b""
         self._owed = 0
         self._cleartext = b""
+        self._ended = False
         self._gone = False
         self._watchers = ()
         self._events = 0
@@ -294,14 +295,24 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
 
     # -- moving ciphertext --------------------------------------------------------------------
 
-    def _run(self, op: Callable[[], _T], kind: str, exact: bool = False) -> _T:
+    def _run(self, op: Callable[[], _T], kind: str, exact: bool = False,
+             fill_first: bool = False) -> _T:
         """Run a TLS operation, moving ciphertext until it completes (or must wait).
 
         ``kind`` (handshake, read, write) names the operation in timeout
         messages, as the real ones do; ``exact`` reads the stream one record
-        at a time (for ``unwrap()``, after which the stream is cleartext).
+        at a time (for ``unwrap()``, after which the stream is cleartext);
+        ``fill_first`` reads the stream before the first try, when the
+        caller knows that the TLS state holds nothing to read.
         """
         deadline = None
+        if fill_first:
+            try:
+                if self._unsent or self._outgoing.pending:
+                    deadline = self._flush(deadline, kind, wait=True)
+                deadline = self._fill(deadline, kind, None, exact)
+            except BlockingIOError:
+                pass  # nothing yet: the operation raises the real SSLWantReadError
         while True:
             try:
                 result = op()
@@ -317,7 +328,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 self._flush(deadline, kind, wait=kind == "handshake")
             return result
 
-    def _fill(self, deadline: float | None, kind: str, want: ssl.SSLWantReadError,
+    def _fill(self, deadline: float | None, kind: str, want: ssl.SSLWantReadError | None,
               exact: bool) -> float | None:
         """Move ciphertext from the in-memory socket into the TLS state; wait if none."""
         raw = self._raw
@@ -327,13 +338,14 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 held = len(self._inbuf)
                 size = (_HEADER - held if held < _HEADER
                         else _HEADER + (self._inbuf[3] << 8 | self._inbuf[4]) - held)
-            try:
-                data = raw.recv(size, _MSG_DONTWAIT)
-            except BlockingIOError:
-                if raw._timeout == 0.0:
-                    raise want from None  # the SSL object's own error, as the real one raises
+            if raw._timeout != 0.0 and not raw._can_read():
                 deadline = self._wait(deadline, kind, reading=True)
-                continue
+            try:  # without flags: the socket's fast path
+                data = raw.recv(size)
+            except BlockingIOError:
+                if want is None:
+                    raise
+                raise want from None  # the SSL object's own error, as the real one raises
             break
         if data:
             self._feed(data)
@@ -378,9 +390,11 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 if outgoing.pending:
                     unsent = unsent + outgoing.read() if unsent else outgoing.read()
                 self._unsent = unsent  # kept when send raises
-                while unsent:  # a window may take a part at a time (seeded fragmentation)
-                    try:
-                        count = raw.send(unsent, _MSG_DONTWAIT)
+                # A window may take a part at a time (seeded fragmentation).  A
+                # blocking socket is asked only while it has room, so it never waits here.
+                while unsent and (raw._timeout == 0.0 or raw._can_send()):
+                    try:  # without flags: the socket's fast path
+                        count = raw.send(unsent)
                     except BlockingIOError:
                         break
                     self._unsent = unsent = unsent[count:]
@@ -456,23 +470,34 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         sslobj = self._sslobj
         if sslobj is None:
             raise ValueError("Read on closed or unwrapped SSL socket.")
+        op: Callable[[], Any] = functools.partial(
+            sslobj.read, len) if buffer is None else functools.partial(sslobj.read, len, buffer)
         try:
-            try:  # the fast path: the bytes are there
-                result = sslobj.read(len) if buffer is None else sslobj.read(len, buffer)
-            except ssl.SSLWantReadError:
-                result = self._run(
-                    (lambda: sslobj.read(len)) if buffer is None
-                    else (lambda: sslobj.read(len, buffer)), "read")
-            else:
-                if self._outgoing.pending:
-                    self._flush(None, "read", wait=False)
+            if self._ended or self._incoming.pending or sslobj.pending():
+                try:  # the fast path: the bytes are there
+                    result = op()
+                except ssl.SSLWantReadError:
+                    result = self._run(op, "read")
+                else:
+                    if self._outgoing.pending:
+                        self._flush(None, "read", wait=False)
+            else:  # nothing held: read the stream first, sparing an exception
+                result = self._run(op, "read", fill_first=True)
         except ssl.SSLError as error:
-            if error.args[0] == ssl.SSL_ERROR_EOF and self.suppress_ragged_eofs:
-                self._update()
-                return b"" if buffer is None else 0
-            raise
+            return self._read_failed(error, buffer)
+        if not result and len:
+            self._ended = True  # close_notify: every later read returns b"" at once
         self._update()
         return result
+
+    def _read_failed(self, error: ssl.SSLError, buffer: Any) -> Any:
+        """What a read that raised ``error`` returns: EOF for a suppressed ragged EOF."""
+        if error.args[0] == ssl.SSL_ERROR_EOF:
+            self._ended = True
+            if self.suppress_ragged_eofs:
+                self._update()
+                return b"" if buffer is None else 0
+        raise error
 
     def write(self, data: Any) -> int:
         """Encrypt and send ``data``; return its length.
@@ -507,7 +532,10 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         with memoryview(data) as view, view.cast("B") as view:
             total = len(view)
             if total <= _SEND_CHUNK:
-                self._run(lambda: sslobj.write(view), "write")
+                try:  # the fast path: the handshake is done
+                    sslobj.write(view)
+                except ssl.SSLWantReadError:
+                    self._run(lambda: sslobj.write(view), "write")
                 self._flush(None, "write", wait=True)
                 return total
             for start in range(0, total, _SEND_CHUNK):
@@ -556,8 +584,19 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             >>> server.sendall(b"xyz"); client.recv(1024)
             b'xyz'
         """
-        self._checkClosed()
-        if self._sslobj is not None:
+        sslobj = self._sslobj
+        if sslobj is not None:
+            if self._incoming.pending and not flags and not self._watchers:
+                # The fast path: whole records are held; nothing to report.
+                try:
+                    data: bytes = sslobj.read(buflen)
+                except ssl.SSLError as error:
+                    return self._read_failed(error, None)  # type: ignore[no-any-return]
+                if self._outgoing.pending:
+                    self._flush(None, "read", wait=False)
+                if not data and buflen:
+                    self._ended = True
+                return data
             if flags != 0:
                 raise ValueError(
                     f"non-zero flags not allowed in calls to recv() on {self.__class__}")
