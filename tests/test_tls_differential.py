@@ -233,6 +233,49 @@ def handshake_on_connect_refuses_non_blocking(kind: str) -> list[Any]:
     return [result, raw_client.fileno()]
 
 
+@scenario
+def peer_closes_during_the_handshake(kind: str) -> list[Any]:
+    client, server = wrap(kind)
+    client.setblocking(False)
+    first = outcome(client.do_handshake)
+    server.close()
+    settle(client)
+    return [first, outcome(client.do_handshake), outcome(lambda: client.recv(1))]
+
+
+@scenario
+def garbage_instead_of_a_handshake(kind: str) -> list[Any]:
+    from tls_support import raw_pair
+
+    raw_client, raw_server = raw_pair(kind)
+    client = client_context().wrap_socket(raw_client, server_hostname="localhost",
+                                          do_handshake_on_connect=False)
+    raw_server.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    settle(client)
+    return [outcome(client.do_handshake), raw_server.recv(5)[:1]]
+
+
+@scenario
+def writing_after_the_peers_close_notify(kind: str) -> list[Any]:
+    client, server = tls_pair_of(kind)
+    client.setblocking(False)
+    unwrapping = outcome(lambda: client.unwrap())
+    settle(server)
+    return [unwrapping, server.recv(10), outcome(lambda: server.send(b"late")),
+            outcome(lambda: server.recv(10))]
+
+
+@scenario
+def large_writes_arrive_in_records(kind: str) -> list[Any]:
+    client, server = tls_pair_of(kind)
+    server.sendall(bytes(range(256)) * 200)  # 51,200 bytes: four records
+    sizes = []
+    while sum(sizes) < 51200:
+        settle(client)
+        sizes.append(len(client.recv(100000)))
+    return [sizes, client.pending()]
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_tls_in_memory_does_what_tls_over_loopback_does(name: str) -> None:
     run = SCENARIOS[name]

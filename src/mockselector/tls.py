@@ -78,15 +78,25 @@ _RECV_CHUNK = 262144
 # How much plaintext a blocking send encrypts before it flushes: bounds the
 # ciphertext held in memory whatever the size of a sendall().
 _SEND_CHUNK = 131072
-# A TLS record: a 5-byte header whose last two bytes are the length of the body.
+# A TLS record: a 5-byte header (type, version 3.x, length of the body), then the body.
 _HEADER = 5
+_RECORD_TYPES = frozenset(range(20, 25))  # change_cipher_spec .. heartbeat
+_MAX_RECORD = _HEADER + 2**14 + 2048  # the largest record TLS allows (TLSCiphertext)
 
 
 def _records_end(data: Any, start: int = 0) -> int:
-    """Where the whole TLS records at the start of ``data[start:]`` end."""
+    """Where the whole TLS records at the start of ``data[start:]`` end.
+
+    Bytes that are not TLS records (a peer speaking another protocol) are
+    all given to OpenSSL, which reports them as the real socket does.
+    """
     end, size = start, len(data)
     while size - end >= _HEADER:
+        if data[end] not in _RECORD_TYPES or data[end + 1] != 3:
+            return size
         record = _HEADER + (data[end + 3] << 8 | data[end + 4])
+        if record > _MAX_RECORD:
+            return size
         if size - end < record:
             break
         end += record
