@@ -246,6 +246,37 @@ def test_bulk_transfer_between_threads_arrives_whole() -> None:
     assert (thread.is_alive(), bytes(received) == payload) == (False, True)
 
 
+@pytest.mark.parametrize("seed", [None, 5])
+def test_one_thread_writes_while_another_reads_the_same_tls_socket(seed: int | None) -> None:
+    client, server = tls_pair(seed=seed, capacity=3000)
+    payload = bytes(range(256)) * 2000
+
+    def echo() -> None:
+        count = 0
+        while count < len(payload):
+            data = server.recv(10000)
+            server.sendall(data)
+            count += len(data)
+        server.close()
+
+    received = bytearray()
+
+    def read() -> None:
+        while True:
+            data = client.recv(10000)
+            if not data:
+                return
+            received.extend(data)
+
+    threads = [in_thread(echo), in_thread(read)]
+    for start in range(0, len(payload), 7000):
+        client.sendall(payload[start:start + 7000])
+    for thread in threads:
+        thread.join(10)
+    assert ([thread.is_alive() for thread in threads], bytes(received) == payload) == (
+        [False, False], True)
+
+
 def test_a_blocking_recv_that_nothing_could_end_raises_stalled() -> None:
     client, _server = tls_pair()
     with pytest.raises(Stalled, match="TLS read"):

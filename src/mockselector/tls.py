@@ -48,6 +48,7 @@ import functools
 import os
 import socket
 import ssl
+import threading
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
 from typing import Any, Callable, ClassVar, TypeVar, cast
 
@@ -180,6 +181,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
     _owed: int
     _cleartext: bytes
     _ended: bool
+    _lock: Any
     _relay: _Relay
     _gone: bool
     _connected: bool
@@ -227,6 +229,9 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         self._cleartext = b""
         self._ended = False
         self._gone = False
+        # Serializes the TLS state and its buffers between threads (OpenSSL's
+        # objects are not to be used by two at once); never held while waiting.
+        self._lock = threading.RLock()
         self._watchers = ()
         self._events = 0
         # Readiness: the in-memory socket reports to a relay, and this socket
@@ -319,16 +324,17 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         if fill_first:
             try:
                 if self._unsent or self._outgoing.pending:
-                    deadline = self._flush(deadline, kind, wait=True)
+                    deadline = self._flush(deadline, kind, wait=self._must_flush(exact))
                 deadline = self._fill(deadline, kind, None, exact)
             except BlockingIOError:
                 pass  # nothing yet: the operation raises the real SSLWantReadError
         while True:
             try:
-                result = op()
+                with self._lock:
+                    result = op()
             except ssl.SSLWantReadError as want:
                 # What the peer needs first (a handshake flight) leaves before we wait.
-                deadline = self._flush(deadline, kind, wait=True)
+                deadline = self._flush(deadline, kind, wait=self._must_flush(exact))
                 deadline = self._fill(deadline, kind, want, exact)
                 continue
             except ssl.SSLError:
@@ -337,6 +343,16 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             if self._outgoing.pending or self._unsent:
                 self._flush(deadline, kind, wait=kind == "handshake")
             return result
+
+    def _must_flush(self, unwrapping: bool) -> bool:
+        """Whether a wait for the peer's bytes must first send all of ours.
+
+        During the handshake and ``unwrap()`` the peer answers what we send.
+        Once connected, a read never waits for the writes: another thread
+        may be writing on this socket while the peer reads nothing until it
+        has been answered.
+        """
+        return unwrapping or self._sslobj is None or self._sslobj.version() is None
 
     def _fill(self, deadline: float | None, kind: str, want: ssl.SSLWantReadError | None,
               exact: bool) -> float | None:
@@ -357,15 +373,16 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                     raise
                 raise want from None  # the SSL object's own error, as the real one raises
             break
-        if data:
-            self._feed(data)
-            if raw._timeout is None:
-                deadline = None  # progress: the patience starts again
-        else:
-            if self._inbuf:
-                self._incoming.write(bytes(self._inbuf))
-                self._inbuf.clear()
-            self._incoming.write_eof()
+        with self._lock:
+            if data:
+                self._feed(data)
+            else:
+                if self._inbuf:
+                    self._incoming.write(bytes(self._inbuf))
+                    self._inbuf.clear()
+                self._incoming.write_eof()
+        if data and raw._timeout is None:
+            deadline = None  # progress: the patience starts again
         return deadline
 
     def _feed(self, data: bytes) -> None:
@@ -395,7 +412,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         """
         raw, outgoing = self._raw, self._outgoing
         while True:
-            with _core.lock:
+            with self._lock, _core.lock:  # in this order, as everywhere
                 unsent = self._unsent
                 if outgoing.pending:
                     unsent = unsent + outgoing.read() if unsent else outgoing.read()
@@ -485,7 +502,8 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         try:
             if self._ended or self._incoming.pending or sslobj.pending():
                 try:  # the fast path: the bytes are there
-                    result = op()
+                    with self._lock:
+                        result = op()
                 except ssl.SSLWantReadError:
                     result = self._run(op, "read")
                 else:
@@ -543,7 +561,8 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             total = len(view)
             if total <= _SEND_CHUNK:
                 try:  # the fast path: the handshake is done
-                    sslobj.write(view)
+                    with self._lock:
+                        sslobj.write(view)
                 except ssl.SSLWantReadError:
                     self._run(lambda: sslobj.write(view), "write")
                 self._flush(None, "write", wait=True)
@@ -577,8 +596,9 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         self._run(sslobj.shutdown, "read", exact=True)
         self._sslobj = None
         # Bytes of the stream already taken from the in-memory socket are cleartext now.
-        rest = self._incoming.read() + bytes(self._inbuf)
-        self._inbuf.clear()
+        with self._lock:
+            rest = self._incoming.read() + bytes(self._inbuf)
+            self._inbuf.clear()
         self._cleartext = rest
         self._update()
         return self
@@ -599,7 +619,8 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             if self._incoming.pending and not flags and not self._watchers:
                 # The fast path: whole records are held; nothing to report.
                 try:
-                    data: bytes = sslobj.read(buflen)
+                    with self._lock:
+                        data: bytes = sslobj.read(buflen)
                 except ssl.SSLError as error:
                     return self._read_failed(error, None)  # type: ignore[no-any-return]
                 if self._outgoing.pending:
