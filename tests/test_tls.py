@@ -6,6 +6,7 @@ Threads are joined with a timeout: no test can hang.
 from __future__ import annotations
 
 import asyncio
+import errno
 import http.client
 import http.server
 import selectors
@@ -76,7 +77,14 @@ def test_a_context_subclass_with_its_own_socket_class_is_left_alone() -> None:
 def test_wrapping_a_mock_double_never_reaches_a_real_descriptor() -> None:
     with pytest.raises(OSError, match="not an in-memory socket") as raised:
         client_context().wrap_socket(SocketMock(), server_hostname="localhost")
-    assert raised.value.errno == socket.errno.ENOTSOCK  # type: ignore[attr-defined]
+    assert raised.value.errno == errno.ENOTSOCK
+
+
+def test_a_wrapped_socket_cannot_be_wrapped_again_as_a_detached_one_cannot() -> None:
+    client, _server = tls_pair()
+    with pytest.raises(OSError, match="already wrapped") as raised:
+        client_context().wrap_socket(client._raw, server_hostname="localhost")
+    assert (raised.value.errno, client.version()) == (errno.EBADF, "TLSv1.3")
 
 
 def test_wrap_socket_checks_its_arguments_as_the_real_one() -> None:

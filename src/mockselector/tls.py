@@ -211,6 +211,11 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 raise ValueError("session can only be specified in client mode")
         if context.check_hostname and not server_hostname:
             raise ValueError("check_hostname requires server_hostname")
+        owner = getattr(sock.fileno(), "source", None)
+        if isinstance(owner, TLSSocket) and not owner._gone:
+            # A real wrap detaches the socket it wraps: wrapping it again fails.
+            raise OSError(errno.EBADF, f"Bad file descriptor: {sock!r} is already wrapped "
+                          f"by {owner!r}; use that TLS socket")
         self: TLSSocket = socket.socket.__new__(cls)
         self._closed = False
         self._io_refs = 0
