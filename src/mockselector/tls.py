@@ -369,7 +369,11 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 held = len(self._inbuf)
                 size = (_HEADER - held if held < _HEADER
                         else _HEADER + (self._inbuf[3] << 8 | self._inbuf[4]) - held)
-            if raw._timeout != 0.0 and not raw._can_read():
+            if not raw._can_read():
+                if raw._timeout == 0.0:  # non-blocking: nothing to read
+                    if want is None:
+                        raise BlockingIOError(errno.EAGAIN, "nothing to read")
+                    raise want from None  # the SSL object's own error, as the real one raises
                 deadline = self._wait(deadline, kind, reading=True)
             try:  # without flags: the socket's fast path
                 data = raw.recv(size)
@@ -480,12 +484,14 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         """
         self._check_connected()
         timeout = self.gettimeout()
+        blocking_now = timeout == 0.0 and block
         try:
-            if timeout == 0.0 and block:
+            if blocking_now:
                 self.settimeout(None)
             self._run(self._sslobj.do_handshake, "handshake")
         finally:
-            self.settimeout(timeout)
+            if blocking_now:
+                self.settimeout(timeout)
         self._update()
 
     def read(self, len: int = 1024, buffer: Any = None) -> Any:
