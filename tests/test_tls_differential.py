@@ -283,6 +283,21 @@ def large_writes_arrive_in_records(kind: str) -> list[Any]:
     return [sizes, client.pending()]
 
 
+@scenario
+def session_resumption(kind: str) -> list[Any]:
+    client_ctx, server_ctx = client_context(), server_context()
+    client, server = tls_pair_of(kind, client_ctx=client_ctx, server_ctx=server_ctx)
+    server.sendall(b"ticket")  # the client reads the session tickets before these bytes
+    settle(client)
+    client.recv(10)
+    session = client.session
+    again_client, again_server = wrap(kind, client_ctx=client_ctx, server_ctx=server_ctx)
+    again_client.session = session
+    turns = handshake(again_client, again_server)
+    return [session is not None, client.session_reused, turns, again_client.session_reused,
+            again_server.session_reused, again_client.session.has_ticket]
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_tls_in_memory_does_what_tls_over_loopback_does(name: str) -> None:
     run = SCENARIOS[name]
