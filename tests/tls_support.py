@@ -13,8 +13,10 @@ from mockselector import TLSSocket, client_context, server_context, socketpair
 
 def raw_pair(kind: str) -> tuple[Any, Any]:
     """``(client, server)`` plain stream sockets: loopback TCP ("kernel") or ours ("memory")."""
-    if kind == "memory":
-        server, client = socketpair(socket.AF_INET)
+    if kind.startswith("memory"):
+        # "memory-seed-N": reads and writes split at random places, reproducibly.
+        seed = int(kind.rsplit("-", 1)[1]) if kind.startswith("memory-seed-") else None
+        server, client = socketpair(socket.AF_INET, seed=seed)
         return client, server
     listener = socket.create_server(("127.0.0.1", 0))
     try:
