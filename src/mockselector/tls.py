@@ -346,7 +346,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 self._flush_quietly()  # an alert the peer should see
                 raise
             if self._outgoing.pending or self._unsent:
-                self._flush(deadline, kind, wait=kind == "handshake")
+                self._flush(deadline, kind, wait=kind == "handshake" or exact)
             return result
 
     def _must_flush(self, unwrapping: bool) -> bool:
@@ -415,8 +415,8 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
     def _flush(self, deadline: float | None, kind: str, wait: bool) -> float | None:
         """Send the ciphertext the TLS state produced; with ``wait``, all of it.
 
-        Ciphertext moves under the library lock, so that it stays in order
-        when threads share the socket.  Without ``wait``, what the peer's
+        Ciphertext moves under this socket's lock and the library lock, so
+        that it stays in order when threads share the socket.  Without ``wait``, what the peer's
         window cannot take stays for the next call.
         """
         raw, outgoing = self._raw, self._outgoing
