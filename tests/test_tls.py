@@ -358,6 +358,21 @@ def test_buffered_plaintext_keeps_a_tls_socket_readable() -> None:
         server.recv(2)
 
 
+def test_a_tls_socket_registered_after_a_partial_read_is_readable_at_once() -> None:
+    client, server = tls_pair()
+    client.sendall(b"abcdef")
+    assert server.recv(2) == b"ab"  # the rest waits decrypted, the stream is empty
+    selector = TestSelector()
+    selector.register(server, selectors.EVENT_READ)
+    assert [key.fileobj for key, _ in selector.select(0)] == [server]
+    assert server.recv(10) == b"cdef"
+    assert selector.select(0) == []
+    selector.unregister(server)
+    client.sendall(b"later")
+    selector.register(server, selectors.EVENT_READ)
+    assert [key.fileobj for key, _ in selector.select(0)] == [server]
+
+
 def test_a_partial_record_does_not_make_a_tls_socket_readable() -> None:
     client, server = tls_pair()
     client.sendall(b"a whole record")

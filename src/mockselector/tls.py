@@ -83,6 +83,9 @@ _SEND_CHUNK = 131072
 _HEADER = 5
 _RECORD_TYPES = frozenset(range(20, 25))  # change_cipher_spec .. heartbeat
 _MAX_RECORD = _HEADER + 2**14 + 2048  # the largest record TLS allows (TLSCiphertext)
+# The most plaintext one record holds: one read never returns more, so a read
+# asks for no more (sparing the allocation of a larger buffer).
+_MAX_PLAINTEXT = 2**14
 
 
 def _records_end(data: Any, start: int = 0) -> int:
@@ -183,6 +186,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
     _ended: bool
     _lock: Any
     _relay: _Relay
+    _relay_key: SelectorKey
     _gone: bool
     _connected: bool
     do_handshake_on_connect: bool
@@ -239,12 +243,12 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         self._lock = threading.RLock()
         self._watchers = ()
         self._events = 0
-        # Readiness: the in-memory socket reports to a relay, and this socket
-        # becomes the source of the descriptor, so selectors ask it.
+        # Readiness: this socket becomes the source of the descriptor, so
+        # selectors ask it (see _watch).
         with _core.lock:
             fd = sock.fileno()
             self._relay = _Relay(self)
-            sock._watch(self._relay, 0, SelectorKey(sock, fd, EVENT_READ | EVENT_WRITE, None))
+            self._relay_key = SelectorKey(sock, fd, EVENT_READ | EVENT_WRITE, None)
             fd.source = self
         try:
             sock.getpeername()
@@ -306,6 +310,18 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                     self._incoming.pending or sslobj.pending())):
                 events |= EVENT_READ
         return events
+
+    def _watch(self, ready: dict[int, Any], slot: int, key: Any) -> None:
+        # While a selector watches this socket, the in-memory socket reports its
+        # changes to the relay (unwatched, it pays nothing for readiness).
+        if not self._watchers and not self._gone:
+            self._raw._watch(self._relay, 0, self._relay_key)
+        super()._watch(ready, slot, key)
+
+    def _unwatch(self, ready: dict[int, Any]) -> None:
+        super()._unwatch(ready)
+        if not self._watchers:
+            self._raw._unwatch(self._relay)
 
     def _update(self) -> None:
         """Report a change of what is buffered to the selectors that watch this socket."""
@@ -631,7 +647,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                 # The fast path: whole records are held; nothing to report.
                 try:
                     with self._lock:
-                        data: bytes = sslobj.read(buflen)
+                        data: bytes = sslobj.read(min(buflen, _MAX_PLAINTEXT))
                 except ssl.SSLError as error:
                     return self._read_failed(error, None)  # type: ignore[no-any-return]
                 if self._outgoing.pending:
@@ -739,6 +755,9 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             if flags != 0:
                 raise ValueError(
                     f"non-zero flags not allowed in calls to sendall() on {self.__class__}")
+            if self._raw._timeout != 0.0:
+                self._write(data)  # blocking: it sends all, or raises
+                return
             with memoryview(data) as view, view.cast("B") as view:
                 count, amount = 0, len(view)
                 while count < amount:
