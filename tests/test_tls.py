@@ -14,6 +14,7 @@ import smtplib
 import socket
 import socketserver
 import ssl
+import urllib.request
 from typing import Any
 from unittest import mock
 
@@ -162,6 +163,33 @@ def test_https_connection_against_http_server_in_a_thread() -> None:
         thread.join(10)
         server.server_close()
     assert (thread.is_alive(), response.status, body) == (False, 200, b"hello from /secure")
+
+
+@pytest.mark.usefixtures("in_memory_selectors")
+def test_urllib_request_over_https_when_create_connection_hands_out_in_memory_sockets() -> None:
+    listener = ListenSocket()
+    server = server_on(listener, http.server.HTTPServer, HelloHandler)
+    server.socket = server_context().wrap_socket(server.socket, server_side=True)
+    thread = in_thread(lambda: server.serve_forever(poll_interval=0.01))
+    connections: list[Any] = []
+
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> Any:
+        connections.append(address)
+        client = listener.new_connection()
+        client.settimeout(10)
+        return client
+
+    try:
+        with mock.patch("socket.create_connection", create_connection):
+            with urllib.request.urlopen("https://localhost:8443/via-urllib",
+                                        context=client_context()) as response:
+                body = response.read()
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+    assert (body, connections, thread.is_alive()) == (
+        b"hello from /via-urllib", [("localhost", 8443)], False)
 
 
 class _MiniSMTPHandler(socketserver.StreamRequestHandler):
