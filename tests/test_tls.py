@@ -117,6 +117,18 @@ def test_an_unknown_ca_fails_verification() -> None:
         ssl.create_default_context().wrap_socket(b, server_hostname="localhost")
 
 
+def test_the_context_callbacks_see_the_tls_socket_as_with_a_real_one() -> None:
+    seen: list[Any] = []
+    context = server_context()
+    context.sni_callback = lambda sock, name, ctx: seen.append((sock, name))
+    a, b = socketpair()
+    thread = in_thread(lambda: context.wrap_socket(a, server_side=True).sendall(b"x"))
+    client = client_context().wrap_socket(b, server_hostname="localhost")
+    client.recv(1)
+    thread.join(10)
+    assert [(type(sock), name) for sock, name in seen] == [(TLSSocket, "localhost")]
+
+
 # -- the test certificates -------------------------------------------------------------------------
 
 
