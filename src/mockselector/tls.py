@@ -12,7 +12,11 @@ socket, ``smtplib.SMTP.starttls()``.
 
 The package ships test certificates (:func:`server_context`,
 :func:`client_context`, :data:`CA_FILE`), since the standard library cannot
-make any.
+make any::
+
+    >>> import os
+    >>> os.path.basename(CA_FILE), os.path.isfile(CA_FILE)
+    ('ca.pem', True)
 
 Example::
 
