@@ -406,10 +406,7 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
             if data:
                 self._feed(data)
             else:
-                if self._inbuf:
-                    self._incoming.write(bytes(self._inbuf))
-                    self._inbuf.clear()
-                self._incoming.write_eof()
+                self._feed_eof()
         if data and raw._timeout is None:
             deadline = None  # progress: the patience starts again
         return deadline
@@ -431,6 +428,13 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         if end:
             self._incoming.write(bytes(buf[:end]))
             del buf[:end]
+
+    def _feed_eof(self) -> None:
+        """Give the TLS state the end of the stream, after what is left of it."""
+        if self._inbuf:
+            self._incoming.write(bytes(self._inbuf))
+            self._inbuf.clear()
+        self._incoming.write_eof()
 
     def _flush(self, deadline: float | None, kind: str, wait: bool) -> float | None:
         """Send the ciphertext the TLS state produced; with ``wait``, all of it.
@@ -647,11 +651,28 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
         """
         sslobj = self._sslobj
         if sslobj is not None:
-            if self._incoming.pending and not flags and not self._watchers:
-                # The fast path: whole records are held; nothing to report.
+            incoming = self._incoming
+            if not flags and not self._watchers:
+                # The fast path (nothing to report to selectors): when nothing is
+                # held and the stream has bytes, take them, then read.
+                raw = self._raw
+                if not incoming.pending and not self._ended and not self._unsent \
+                        and raw._can_read():
+                    ciphertext = raw.recv(_RECV_CHUNK)
+                    if ciphertext:
+                        with self._lock:
+                            self._feed(ciphertext)
+                    else:  # EOF: the full path below tells a ragged one from close_notify
+                        with self._lock:
+                            self._feed_eof()
+            if incoming.pending and not flags and not self._watchers:
                 try:
                     with self._lock:
                         data: bytes = sslobj.read(min(buflen, _MAX_PLAINTEXT))
+                except ssl.SSLWantReadError:
+                    # The records held were not application data (session
+                    # tickets): the full path waits for more.
+                    return self.read(buflen)  # type: ignore[no-any-return]
                 except ssl.SSLError as error:
                     return self._read_failed(error, None)  # type: ignore[no-any-return]
                 if self._outgoing.pending:
