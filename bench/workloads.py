@@ -1,4 +1,4 @@
-"""The five workloads: each runs the kernel's variant and ours in one process, interleaved."""
+"""The workloads: each runs the kernel's variant and ours in one process, interleaved."""
 
 from __future__ import annotations
 
@@ -741,6 +741,103 @@ def udp_round_trip(cfg: Config) -> list[Row]:
                 Target("ratio_le", 0.5, "<= 0.5x real"), samples=_samples(raw, "round_trip"))]
 
 
+# -- 7. TLS ----------------------------------------------------------------------------
+
+
+def _tls_pair(ours: bool) -> tuple[Any, Any]:
+    """``(client, server)`` plain stream sockets: loopback TCP, or an in-memory pair."""
+    if ours:
+        server, client = mockselector.socketpair(socket.AF_INET)
+        return client, server
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    server, _ = listener.accept()
+    listener.close()
+    for sock in (client, server):  # no Nagle delay between a write and the next read
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return client, server
+
+
+def _tls_handshake(ours: bool, client_ctx: Any, server_ctx: Any,
+                   pair: tuple[Any, Any] | None = None) -> tuple[Any, Any]:
+    """Wrap a (new) pair and run both handshakes in one thread, in turns, non-blocking."""
+    import ssl
+
+    raw_client, raw_server = pair or _tls_pair(ours)
+    server = server_ctx.wrap_socket(raw_server, server_side=True, do_handshake_on_connect=False)
+    client = client_ctx.wrap_socket(raw_client, server_hostname="localhost",
+                                    do_handshake_on_connect=False)
+    client.setblocking(False)
+    server.setblocking(False)
+    pending = [client, server]
+    first = True
+    while pending:
+        for tls in list(pending):
+            if not (first and tls is client):  # the client speaks first
+                _wait_readable(tls)
+            first = False
+            try:
+                tls.do_handshake()
+            except ssl.SSLWantReadError:
+                continue
+            pending.remove(tls)
+    client.setblocking(True)
+    server.setblocking(True)
+    return client, server
+
+
+def _wait_readable(sock: Any) -> None:
+    """Wait until a real socket is readable (loopback bytes may take a moment)."""
+    if not isinstance(sock.fileno(), mockselector.FileDescriptor):
+        import select
+
+        select.select([sock], [], [], 1.0)
+
+
+def tls_trial(ours: bool, handshakes: int, megabytes: int) -> dict[str, float]:
+    """``handshakes`` TLS handshakes, then ``megabytes`` MB from server to client (TLS 1.3)."""
+    from mockselector import client_context, server_context
+
+    client_ctx, server_ctx = client_context(), server_context()
+    total = 0.0
+    for _ in range(handshakes):
+        pair = _tls_pair(ours)  # connected before the clock starts
+        start = time.perf_counter()
+        client, server = _tls_handshake(ours, client_ctx, server_ctx, pair)
+        total += time.perf_counter() - start
+        client.close()
+        server.close()
+    client, server = _tls_handshake(ours, client_ctx, server_ctx)
+    chunk = bytes(65536)
+    start = time.perf_counter()
+    for _ in range(megabytes * 16):
+        server.sendall(chunk)
+        got = 0
+        while got < len(chunk):
+            got += len(client.recv(65536))
+    bulk = time.perf_counter() - start
+    client.close()
+    server.close()
+    return {"handshake": total / handshakes * 1e6, "bulk": bulk / megabytes * 1e3}
+
+
+def tls(cfg: Config) -> list[Row]:
+    handshakes, megabytes = (20, 4) if cfg.quick else (100, 32)
+    variants: dict[str, Trial] = {REAL: partial(tls_trial, False, handshakes, megabytes),
+                                  OURS: partial(tls_trial, True, handshakes, megabytes)}
+    raw = interleave(variants, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows = []
+    for metric, label, unit in (
+        ("handshake", "TLS handshake (TLS 1.3, EC P-256, both sides in one thread)", "us"),
+        ("bulk", "TLS bulk transfer: per MB, 64 kB writes", "ms"),
+    ):
+        rows.append(Row(label, unit, _value(meds, REAL, metric), _value(meds, OURS, metric),
+                        Target("ratio_le", 1.0, "<= 1x loopback"),
+                        samples=_samples(raw, metric)))
+    return rows
+
+
 WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "echo": sync_echo,
     "asyncio": asyncio_echo,
@@ -748,4 +845,5 @@ WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "select": select_scaling,
     "scale": scale,
     "udp": udp_round_trip,
+    "tls": tls,
 }

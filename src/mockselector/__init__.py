@@ -55,9 +55,10 @@ __all__ = [
 
 try:
     from .mocks import SSLSocketMock
+    from .tls import TLSSocket, client_context, server_context, tls_pair
 except ImportError:  # pragma: no cover - only where Python is built without ssl
     pass
 else:
-    __all__ += ["SSLSocketMock"]
+    __all__ += ["SSLSocketMock", "TLSSocket", "client_context", "server_context", "tls_pair"]
 
 __version__ = "1.0.0.dev0"
