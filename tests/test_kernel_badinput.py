@@ -356,6 +356,10 @@ def _bad_input_cases() -> Iterator[Case]:
                                          result=lambda value, m=method: _lengths(m.result(value)))
                 yield Case(f"{method.name}[{position}]={kind_name}",
                            _call(case_method, _replaced(method, position, kind)))
+        for position in range(len(good)):
+            yield Case(f"{method.name}[{position}]=str after own close",
+                       _call(method, _replaced(method, position, KINDS["str"]),
+                             state=STATES["own close"]))
         yield Case(f"{method.name}(extra argument)",
                    _call(method, lambda f, m=method: [*m.args(f), 0, 0, 0, 0, 0]))
         yield Case(f"{method.name}(bogus=1)",
@@ -468,6 +472,33 @@ def _recv_dontwait_empty(pairs: Pairs) -> Any:
     a, _b = pairs.pair()
     a.settimeout(None)
     return a.recv(4, socket.MSG_DONTWAIT)
+
+
+@_named("recv(MSG_DONTWAIT) of a socket with a timeout and nothing to read")
+def _recv_dontwait_timeout(pairs: Pairs) -> Any:
+    a, _b = pairs.pair()
+    a.settimeout(0.001)
+    return a.recv(4, socket.MSG_DONTWAIT)
+
+
+@_named("getpeername and shutdown once FINs went both ways")
+def _after_fins(pairs: Pairs) -> Any:
+    a, b = pairs.pair()
+    b.close()
+    pairs.seen(a)
+    a.shutdown(socket.SHUT_WR)
+    pairs.seen(a, select.POLLHUP)
+    return _steps(lambda: _shape(a.getpeername()), lambda: a.shutdown(socket.SHUT_RD))
+
+
+@_named("getpeername and shutdown after the peer closed with data unread")
+def _after_reset(pairs: Pairs) -> Any:
+    a, b = pairs.pair()
+    a.sendall(b"unread")
+    pairs.arrived(b, 6)
+    b.close()
+    pairs.seen(a, select.POLLHUP | select.POLLERR)
+    return _steps(lambda: _shape(a.getpeername()), lambda: a.shutdown(socket.SHUT_RD))
 
 
 @_named("send, send, send, recv after the peer closed")
@@ -611,6 +642,19 @@ def _so_error_after_reset(pairs: Pairs) -> Any:
                   lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
 
 
+@_named("SO_ERROR, send, recv after a reset that follows the peer's FIN")
+def _so_error_after_shut_wr_and_reset(pairs: Pairs) -> Any:
+    a, b = pairs.pair()
+    b.shutdown(socket.SHUT_WR)
+    pairs.seen(a)
+    a.sendall(b"unread")
+    pairs.arrived(b, 6)
+    b.close()
+    pairs.seen(a, select.POLLHUP | select.POLLERR)
+    return _steps(lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+                  lambda: a.send(b"y"), lambda: a.recv(10))
+
+
 @_named("settimeout(-0.0) then gettimeout()")
 def _negative_zero_timeout(pairs: Pairs) -> Any:
     a, _b = pairs.pair()
@@ -640,6 +684,9 @@ def _send_buffers(pairs: Pairs) -> Any:
 SPECIAL_CASES = [
     _send_dontwait_full,
     _recv_dontwait_empty,
+    _recv_dontwait_timeout,
+    _after_fins,
+    _after_reset,
     _send_after_peer_close,
     _send_after_peer_close_unread,
     _recv_after_peer_close_unread,
@@ -669,6 +716,7 @@ SPECIAL_CASES = [
     _option("setsockopt(SOL_SOCKET, SO_KEEPALIVE, b'')", socket.SOL_SOCKET,
             socket.SO_KEEPALIVE, b""),
     _so_error_after_reset,
+    _so_error_after_shut_wr_and_reset,
     _negative_zero_timeout,
     _recv_waitall,
     _recv_trunc,
@@ -779,8 +827,18 @@ _EMPTY_READS = (
     "once closed; recvfrom(0) makes one (and waits): "
 )
 _DONTWAIT = (
-    "send(..., MSG_DONTWAIT) of a blocking socket on a full window raises BlockingIOError "
-    "at once; ours waits and raises Stalled: "
+    "MSG_DONTWAIT: send() of a blocking socket on a full window raises BlockingIOError at "
+    "once (ours waits and raises Stalled); recv() of a socket with a timeout retries until "
+    "the timeout, TimeoutError (ours: BlockingIOError at once): "
+)
+_TCP_CLOSED = (
+    "a TCP connection is closed once FINs went both ways or a reset came: getpeername() and "
+    "shutdown() raise ENOTCONN; a reset after the peer's FIN reads EPIPE in SO_ERROR and "
+    "EOF in recv(); ours answers the address, shuts down and reads ECONNRESET: "
+)
+_CLOSED_FIRST = (
+    "the kernel parses the arguments before it looks at the descriptor: a bad argument to a "
+    "closed socket raises TypeError, ours raises EBADF first: "
 )
 
 #: ``"family: case"`` -> why ours differs, what the kernel does and what ours does.
@@ -2817,8 +2875,172 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     # dontwait
     "tcp: send(MSG_DONTWAIT) of a blocking socket on a full window":
         _DONTWAIT + "kernel: BlockingIOError(EAGAIN); ours: Stalled",
+    "tcp: recv(MSG_DONTWAIT) of a socket with a timeout and nothing to read":
+        _DONTWAIT + "kernel: TimeoutError; ours: BlockingIOError(EAGAIN)",
     "unix: send(MSG_DONTWAIT) of a blocking socket on a full window":
         _DONTWAIT + "kernel: BlockingIOError(EAGAIN); ours: Stalled",
+    "unix: recv(MSG_DONTWAIT) of a socket with a timeout and nothing to read":
+        _DONTWAIT + "kernel: TimeoutError; ours: BlockingIOError(EAGAIN)",
+    # tcp closed
+    "tcp: getpeername and shutdown once FINs went both ways": _TCP_CLOSED + (
+        "kernel: OSError(ENOTCONN); then OSError(ENOTCONN); ours: returns ('str', 'int'); "
+        "then returns None"
+    ),
+    "tcp: getpeername and shutdown after the peer closed with data unread": _TCP_CLOSED + (
+        "kernel: OSError(ENOTCONN); then OSError(ENOTCONN); ours: returns ('str', 'int'); "
+        "then returns None"
+    ),
+    "tcp: SO_ERROR, send, recv after a reset that follows the peer's FIN": _TCP_CLOSED + (
+        "kernel: returns 32; then BrokenPipeError(EPIPE); then returns b''; ours: returns "
+        "104; then BrokenPipeError(EPIPE); then returns b''"
+    ),
+    # closed first
+    "tcp: recv[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "tcp: recv_into[2]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "tcp: recvfrom[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "tcp: recvfrom_into[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "tcp: recvmsg[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: recvmsg[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: recvmsg[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: recvmsg_into[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: recvmsg_into[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: recvmsg_into[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: send[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: sendall[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: sendmsg[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: sendmsg[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: sendmsg#address[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: sendmsg#address[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: sendmsg#address[3]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: sendto[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "tcp: sendto[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "tcp: sendto#flags[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "tcp: sendto#flags[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "tcp: sendto#flags[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "tcp: shutdown[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: settimeout[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: getsockopt[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: getsockopt[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: getsockopt#buflen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: getsockopt#buflen[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: getsockopt#buflen[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt#optlen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt#optlen[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt#optlen[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: setsockopt#optlen[3]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: listen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "tcp: bind[0]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: connect[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "tcp: connect_ex[0]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: returns 9",
+    "tcp: set_inheritable[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: recv[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "unix: recv_into[2]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "unix: recvfrom[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "unix: recvfrom_into[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: ValueError",
+    "unix: recvmsg[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: recvmsg[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: recvmsg[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: recvmsg_into[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: recvmsg_into[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: recvmsg_into[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: send[1]=str after own close": _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: sendall[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: sendmsg[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: sendmsg[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: sendmsg#address[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: sendmsg#address[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: sendto[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "unix: sendto[1]=str after own close":
+        _CLOSED_FIRST + "kernel: OSError(EBADF); ours: OSError(EISCONN)",
+    "unix: sendto#flags[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "unix: sendto#flags[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EISCONN)",
+    "unix: sendto#flags[2]=str after own close":
+        _CLOSED_FIRST + "kernel: OSError(EBADF); ours: OSError(EISCONN)",
+    "unix: shutdown[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: settimeout[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: getsockopt[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: getsockopt[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: getsockopt#buflen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: getsockopt#buflen[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: getsockopt#buflen[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt#optlen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt#optlen[1]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt#optlen[2]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: setsockopt#optlen[3]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+    "unix: listen[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EOPNOTSUPP)",
+    "unix: set_inheritable[0]=str after own close":
+        _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
 }
 # 3.10 and 3.11: setblocking() refuses a float, which 3.9 truncates
 if (3, 10) <= sys.version_info < (3, 12):
@@ -2853,6 +3075,11 @@ if sys.version_info < (3, 12):
         "unix: setblocking[0]=bytearray": _BOOL + "kernel: TypeError; ours: returns None",
         "unix: setblocking[0]=memoryview": _BOOL + "kernel: TypeError; ours: returns None",
         "unix: setblocking[0]=strided": _BOOL + "kernel: TypeError; ours: returns None",
+        # closed first
+        "tcp: setblocking[0]=str after own close":
+            _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
+        "unix: setblocking[0]=str after own close":
+            _CLOSED_FIRST + "kernel: TypeError; ours: OSError(EBADF)",
     })
 # since 3.10: shutdown() refuses a float, which 3.9 truncates
 if sys.version_info >= (3, 10):
