@@ -937,7 +937,7 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
 
 
 SameAsTheKernelOverTcp.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=25, deadline=None)
+    max_examples=100, stateful_step_count=25, deadline=None)
 test_random_operations_over_tcp_give_the_kernels_results_and_readiness = (
     SameAsTheKernelOverTcp.TestCase)
 
