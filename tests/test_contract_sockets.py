@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import errno
+import fcntl
 import functools
 import http.client
 import http.server
@@ -20,6 +21,9 @@ import pickle
 import selectors
 import socket
 import socketserver
+import sys
+import termios
+import time
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable
 from unittest import mock
@@ -31,6 +35,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mockselector import ListenSocket, MockSocket, SocketMock, Stalled, TestSelector, socketpair
 from support import HelloHandler, UpperHandler, in_thread, read_to_eof, server_on
+from test_kernel_badinput import FLAG_KINDS, KINDS, KNOWN_DIFFERENCES, METHODS
+from test_kernel_badinput import outcome as badinput_outcome
 
 RealSocket = socket.socket
 
@@ -654,8 +660,10 @@ class SameAsTheKernel(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.kernel = socket.socketpair()
-        self.memory = socketpair()
+        self.kernel, self.memory = self.pairs()
+        self.shut_rd = [False, False]
+        self.shut_wr = [False, False]
+        self.closed = [False, False]
         self.kernel_selector = selectors.DefaultSelector()
         self.memory_selector = TestSelector()
         for sock in self.kernel:
@@ -665,25 +673,44 @@ class SameAsTheKernel(RuleBasedStateMachine):
             sock.setblocking(False)
             self.memory_selector.register(sock, EVENT_READ | EVENT_WRITE)
 
-    def both(self, operation: Callable[[Any], Any]) -> None:
+    def pairs(self) -> tuple[Any, Any]:
+        """The kernel's pair and ours."""
+        return socket.socketpair(), socketpair()
+
+    def settle(self) -> None:
+        """Wait until the kernel delivered what was sent (at once on AF_UNIX)."""
+
+    def closing(self, end: int) -> None:
+        """Called before ``end`` is closed."""
+
+    def excluded(self, operation: str, end: int) -> bool:
+        """Whether ``operation`` on ``end`` is left out now, where ours is known to differ."""
+        return False
+
+    def both(self, operation: Callable[[Any], Any], name: str = "", end: int = 0) -> Any:
+        """Do ``operation`` on both pairs, expect the same outcome, and return it."""
+        if self.excluded(name, end):
+            return None
+        self.settle()
         expected = _outcome(lambda: operation(self.kernel))
         assert _outcome(lambda: operation(self.memory)) == expected, self.memory
+        return expected
 
     @rule(end=st.integers(0, 1), data=st.binary(max_size=20))
     def send(self, end: int, data: bytes) -> None:
-        self.both(lambda pair: pair[end].send(data))
+        self.both(lambda pair: pair[end].send(data), "send", end)
 
     @rule(end=st.integers(0, 1), data=st.binary(max_size=20))
     def sendall(self, end: int, data: bytes) -> None:
-        self.both(lambda pair: pair[end].sendall(data))
+        self.both(lambda pair: pair[end].sendall(data), "send", end)
 
     @rule(end=st.integers(0, 1), data=st.lists(st.binary(max_size=8), max_size=3))
     def sendmsg(self, end: int, data: list[bytes]) -> None:
-        self.both(lambda pair: pair[end].sendmsg(data))
+        self.both(lambda pair: pair[end].sendmsg(data), "send", end)
 
     @rule(end=st.integers(0, 1), size=st.integers(1, 30), peek=st.booleans())
     def recv(self, end: int, size: int, peek: bool) -> None:
-        self.both(lambda pair: pair[end].recv(size, socket.MSG_PEEK if peek else 0))
+        self.both(lambda pair: pair[end].recv(size, socket.MSG_PEEK if peek else 0), "recv", end)
 
     @rule(end=st.integers(0, 1), size=st.integers(1, 30))
     def recv_into(self, end: int, size: int) -> None:
@@ -692,30 +719,39 @@ class SameAsTheKernel(RuleBasedStateMachine):
             count = pair[end].recv_into(buffer)
             return count, bytes(buffer[:count])
 
-        self.both(receive)
+        self.both(receive, "recv", end)
 
     @rule(end=st.integers(0, 1),
           how=st.sampled_from([socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR]))
     def shutdown(self, end: int, how: int) -> None:
-        self.both(lambda pair: pair[end].shutdown(how))
+        if self.both(lambda pair: pair[end].shutdown(how), "shutdown", end) == ("ok", None):
+            self.shut_down(end, how)
+
+    def shut_down(self, end: int, how: int) -> None:
+        self.shut_rd[end] = self.shut_rd[end] or how != socket.SHUT_WR
+        self.shut_wr[end] = self.shut_wr[end] or how != socket.SHUT_RD
 
     @rule(end=st.integers(0, 1))
     def close(self, end: int) -> None:
+        self.closing(end)
+
         def close(pair: Any) -> None:
             selector = self.kernel_selector if pair is self.kernel else self.memory_selector
             if pair[end].fileno() != -1:
                 selector.unregister(pair[end])
             pair[end].close()
 
-        self.both(close)
+        self.both(close, "close", end)
+        self.closed[end] = True
 
     @rule(end=st.integers(0, 1))
     def so_error(self, end: int) -> None:
-        self.both(lambda pair: pair[end].getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+        self.both(lambda pair: pair[end].getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+                  "so_error", end)
 
     @rule(end=st.integers(0, 1))
     def getpeername(self, end: int) -> None:
-        self.both(lambda pair: pair[end].getpeername())
+        self.both(lambda pair: pair[end].getpeername(), "getpeername", end)
 
     @invariant()
     def the_same_events_are_ready(self) -> None:
@@ -724,6 +760,7 @@ class SameAsTheKernel(RuleBasedStateMachine):
             return sorted((pair.index(key.fileobj), mask) for key, mask in selector.select(0)
                           if key.fileobj in ends)
 
+        self.settle()
         expected = events(self.kernel, self.kernel_selector)
         assert events(self.memory, self.memory_selector) == expected, self.memory
 
@@ -737,6 +774,172 @@ class SameAsTheKernel(RuleBasedStateMachine):
 SameAsTheKernel.TestCase.settings = settings(
     max_examples=300, stateful_step_count=25, deadline=None)
 test_random_operations_give_the_kernels_results_and_readiness = SameAsTheKernel.TestCase
+
+
+# The bad arguments of the call-by-call comparison that TCP and ours answer alike today,
+# on the methods that leave the socket usable by the machine (no blocking mode, no urgent
+# data, no uninitialised buffers from MSG_TRUNC).
+_ALL_KINDS = dict(KINDS, **FLAG_KINDS)
+
+
+def _urgent_or_truncated(flags: Any) -> bool:
+    return isinstance(flags, int) and bool(flags & (socket.MSG_OOB | socket.MSG_TRUNC))
+
+
+_ARGUMENT_METHODS = {method.name: method for method in METHODS if method.name in {
+    "recv", "recv_into", "recvfrom", "recvfrom_into", "send", "sendall", "sendmsg",
+    "shutdown", "getsockopt", "getsockopt#buflen", "setsockopt",
+}}
+_BAD_CALLS = [
+    (name, position, kind)
+    for name, method in _ARGUMENT_METHODS.items()
+    for position in range(len(method.args("tcp")))
+    for kind in (_ALL_KINDS if position in method.flags else KINDS)
+    if f"tcp: {name}[{position}]={kind}" not in KNOWN_DIFFERENCES
+    and not (position in method.flags and _urgent_or_truncated(_ALL_KINDS[kind]()))
+    # recvfrom(0) makes a system call (BlockingIOError when nothing waits); ours returns b""
+    and (name, position, kind) != ("recvfrom", 0, "zero")
+]
+# SIOCOUTQNSD: the bytes a TCP socket holds that it has not sent yet.
+_SIOCOUTQNSD = 0x894B
+
+
+class SameAsTheKernelOverTcp(SameAsTheKernel):
+    """The same machine on a loopback TCP connection and an in-memory AF_INET pair, with flags,
+    timeouts and the bad arguments that agree today.
+
+    Left out, because ours differs today (see ``KNOWN_DIFFERENCES`` in
+    test_kernel_badinput.py, whose fixes should re-enable them here):
+
+    - sends to a peer that did ``shutdown(SHUT_RD)`` or closed: TCP accepts them
+      (and delivers them after ``SHUT_RD``), ours raises ``BrokenPipeError`` (``_TCP_SEND``);
+    - ``getpeername()`` and ``shutdown()`` once FINs went both ways, or the peer closed with
+      data unread (a reset): TCP raises ``ENOTCONN`` (the connection is closed), ours answers
+      the address and shuts down;
+    - ``recv(..., MSG_DONTWAIT)`` of a socket with a timeout and nothing to read: Python
+      retries until the timeout (``TimeoutError``), ours raises ``BlockingIOError``;
+    - ``SO_ERROR`` and ``recv`` after a reset from a peer that had shut down writing: TCP
+      reads ``EPIPE`` and sees EOF (a reset after a FIN), ours ``ECONNRESET``;
+    - ``recvfrom(0)`` with nothing to read: Python makes the call (``BlockingIOError``),
+      ours returns ``(b"", None)`` at once;
+    - bad arguments to a closed socket: the kernel parses the arguments first (``TypeError``
+      and the like), ours raises ``EBADF`` first;
+    - blocking sockets (``settimeout(None)``): the kernel would wait for ever where ours
+      raises ``Stalled``, by design.
+    """
+
+    _listener: socket.socket | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reset = [False, False]
+        self.reset_after_fin = [False, False]
+        self.timeout = [0.0, 0.0]
+
+    def pairs(self) -> tuple[Any, Any]:
+        cls = SameAsTheKernelOverTcp
+        if cls._listener is None:
+            cls._listener = socket.create_server(("127.0.0.1", 0), backlog=8)
+        client = socket.create_connection(cls._listener.getsockname())
+        server, _ = cls._listener.accept()
+        for sock in (client, server):  # no Nagle: a small segment goes out at once
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return (client, server), socketpair(socket.AF_INET)
+
+    def settle(self) -> None:
+        # Loopback TCP hands a segment to the peer as it sends it: waiting until nothing is
+        # left unsent is enough (a bounded wait; it is usually over at once).
+        deadline = time.monotonic() + 2
+        for sock in self.kernel:
+            while sock.fileno() != -1 and time.monotonic() < deadline:
+                unsent = fcntl.ioctl(sock.fileno(), _SIOCOUTQNSD, bytes(4))
+                if not int.from_bytes(unsent, sys.byteorder):
+                    break
+                time.sleep(0.0005)
+
+    def closing(self, end: int) -> None:
+        # Closing with data unread sends a reset instead of a FIN.
+        sock = self.kernel[end]
+        if sock.fileno() != -1:
+            unread = fcntl.ioctl(sock.fileno(), termios.FIONREAD, bytes(4))
+            reset = int.from_bytes(unread, sys.byteorder) > 0
+            self.reset[1 - end] |= reset
+            self.reset_after_fin[1 - end] |= reset and self.shut_wr[end]
+
+    def excluded(self, operation: str, end: int) -> bool:
+        peer = 1 - end
+        if operation == "send":  # TCP takes it; ours: EPIPE
+            return self.shut_rd[peer] or self.closed[peer]
+        if self.reset_after_fin[end] and operation in (
+                "so_error", "recv", "recv with MSG_DONTWAIT"):
+            return True  # TCP: EPIPE and EOF; ours: ECONNRESET
+        if operation == "recv with MSG_DONTWAIT":  # Python waits for the timeout; ours does not
+            return bool(self.timeout[end])
+        if operation in ("getpeername", "shutdown"):  # TCP: ENOTCONN; ours answers
+            return self.reset[end] or all(
+                self.shut_wr[side] or self.closed[side] for side in (end, peer))
+        return False
+
+    @rule(end=st.integers(0, 1))
+    def getpeername(self, end: int) -> None:
+        # The ports differ between any two connections: compare the kinds of the parts.
+        self.both(lambda pair: [type(part) for part in pair[end].getpeername()],
+                  "getpeername", end)
+
+    @rule(end=st.integers(0, 1), data=st.binary(max_size=20),
+          flags=st.sampled_from([0, socket.MSG_DONTWAIT, socket.MSG_NOSIGNAL]))
+    def send_with_flags(self, end: int, data: bytes, flags: int) -> None:
+        self.both(lambda pair: pair[end].send(data, flags), "send", end)
+
+    @rule(end=st.integers(0, 1), size=st.integers(1, 30),
+          flags=st.sampled_from([socket.MSG_DONTWAIT, socket.MSG_PEEK | socket.MSG_DONTWAIT]))
+    def recv_with_flags(self, end: int, size: int, flags: int) -> None:
+        self.both(lambda pair: pair[end].recv(size, flags), "recv with MSG_DONTWAIT", end)
+
+    @rule(end=st.integers(0, 1), size=st.integers(1, 30))
+    def recvfrom(self, end: int, size: int) -> None:
+        self.both(lambda pair: pair[end].recvfrom(size), "recv", end)
+
+    @rule(end=st.integers(0, 1), timeout=st.sampled_from([0.0, 0.001]))
+    def settimeout(self, end: int, timeout: float) -> None:
+        self.both(lambda pair: (pair[end].settimeout(timeout), pair[end].gettimeout()),
+                  "settimeout", end)
+        if not self.closed[end]:
+            self.timeout[end] = timeout
+
+    @rule(end=st.integers(0, 1), call=st.sampled_from(_BAD_CALLS))
+    def bad_argument(self, end: int, call: tuple[str, int, str]) -> None:
+        name, position, kind = call
+        if self.closed[end]:
+            return  # left out: the kernel parses the arguments first, ours raises EBADF first
+        method = _ARGUMENT_METHODS[name]
+        kinds = _ALL_KINDS
+
+        def operation(pair: Any) -> Any:
+            args = list(method.args("tcp"))
+            args[position] = kinds[kind]()
+            return badinput_outcome(
+                lambda: method.result(getattr(pair[end], name.partition("#")[0])(*args)))
+
+        operation_name = name
+        if name.startswith(("send", "recv")):
+            operation_name = name[:4]
+        value = kinds[kind]()
+        if (name.startswith("recv") and position in method.flags and isinstance(value, int)
+                and value & socket.MSG_DONTWAIT):
+            operation_name = "recv with MSG_DONTWAIT"
+        outcome = self.both(operation, operation_name, end)
+        if name == "shutdown" and outcome is not None and outcome[1][0] == "returns":
+            self.shut_down(end, kinds[kind]())
+
+    def teardown(self) -> None:
+        super().teardown()
+
+
+SameAsTheKernelOverTcp.TestCase.settings = settings(
+    max_examples=100, stateful_step_count=25, deadline=None)
+test_random_operations_over_tcp_give_the_kernels_results_and_readiness = (
+    SameAsTheKernelOverTcp.TestCase)
 
 
 # -- unmodified code ------------------------------------------------------------------------------
