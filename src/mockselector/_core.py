@@ -372,6 +372,11 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
     progress = state.progress
     quiet_since = time.monotonic()
     looked = False
+    # Whether the last look found no other thread able to act.  A thread's frame
+    # cannot tell that it was just notified and has not run yet: the verdict
+    # "nothing could act" holds only when two looks in a row, RECHECK apart and
+    # with no progress between them, find it.
+    suspect = False
     try:
         while True:
             if wait.stalled:
@@ -382,10 +387,12 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
             if deadline is not None and now >= deadline:
                 return False
             if state.progress != progress:
-                progress, quiet_since = state.progress, now
+                progress, quiet_since, suspect = state.progress, now, False
             if looked or not others_alive():
                 able = actors()
-                if not able:
+                if not able and not suspect and others_alive():
+                    suspect = True
+                elif not able:
                     if deadline is not None or give_up:
                         return False
                     stall_others()
@@ -394,7 +401,9 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
                         "every other thread is blocked or idle:\n" + "\n".join(report(
                             f"{thread.name}: {kind} at {place}"
                             for thread, kind, place in others())))
-                if deadline is None and now - quiet_since >= patience:
+                else:
+                    suspect = False
+                if able and deadline is None and now - quiet_since >= patience:
                     raise stalled(
                         f"nothing made progress for {patience:g} s (patience) while waiting "
                         "for:\n" + "\n".join(report(f"{thread.name}: {kind} at {place}"
@@ -405,7 +414,7 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
             step = RECHECK
             if deadline is not None:
                 step = min(step, deadline - now)
-            else:
+            elif not suspect:
                 step = max(0.0, min(step, patience - (now - quiet_since)))
             condition.wait(step)
     finally:

@@ -26,7 +26,6 @@ import sys
 import threading
 import time
 import warnings
-import weakref
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -218,12 +217,15 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     - a real file object other than its own wake-up pipe, or a job started
       with ``run_in_executor`` (``asyncio.to_thread``, ``getaddrinfo``): it
       waits, as a stock loop would;
-    - another thread, or a signal handler: it waits up to ``patience``
-      seconds (default :data:`DEFAULT_PATIENCE`; a number >= 0, else
-      :class:`TypeError` or :class:`ValueError`) without any I/O event, then
-      carries on as if nothing could wake it.  Daemon threads that were
-      running before the loop was created and idle workers of thread pools
-      are not counted;
+    - another thread that could act (running, sleeping, or waiting with a
+      timeout), or a signal handler: it waits up to ``patience`` seconds
+      (default: the process-wide patience, :data:`DEFAULT_PATIENCE`; a number
+      >= 0, else :class:`TypeError` or :class:`ValueError`) in which nothing
+      anywhere made progress, then carries on as if nothing could wake it.
+      Threads that wait for other threads without a timeout (an ``Event``, a
+      ``queue``, a ``join()``, an idle thread-pool worker) are not counted:
+      they cannot act first.  (The ``Threads`` page of the documentation says
+      how threads are told apart);
     - nothing: it raises :class:`Stalled` out of ``run_until_complete`` /
       ``asyncio.run``, naming the pending tasks, where each waits, and the
       readers and writers registered.
@@ -295,10 +297,6 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         self._quiet_since: float | None = None
         # Whether the last wait found that nothing could wake the loop (see _wait_outside).
         self._looked_again = False
-        # Daemon threads already running are not the loop's business.
-        self._old_daemons: weakref.WeakSet[threading.Thread] = weakref.WeakSet(
-            thread for thread in threading.enumerate() if thread.daemon
-        )
         self._real_selector = selector if selector is not None else selectors.DefaultSelector()
         super().__init__(TestSelector(_RealSide(self._real_selector, self)))
 
@@ -503,10 +501,8 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
                   if key.fd != wakeup and key.data is not WAKEUP]
         if self._executor_jobs:
             wakers.append(f"{self._executor_jobs} job(s) in an executor")
-        old = self._old_daemons
         with _core.lock:
-            threads: list[tuple[Any, str, str]] = [
-                entry for entry in _core.others() if not (entry[0].daemon and entry[0] in old)]
+            threads: list[tuple[Any, str, str]] = list(_core.others())
         # A thread-pool worker with work queued or running: work the program handed over.
         wakers += [f"{thread.name}: a thread-pool job at {place}"
                    for thread, kind, place in threads

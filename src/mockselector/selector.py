@@ -48,6 +48,10 @@ _ALL_EVENTS = EVENT_READ | EVENT_WRITE
 #: polls on purpose raises it: ``TestSelector(stall_limit=10 * DEFAULT_STALL_LIMIT)``.
 DEFAULT_STALL_LIMIT = 1000
 
+# How long (seconds) empty select() calls that no thread could end must last,
+# besides their count, before Stalled, when other threads are alive.
+_SETTLE = 0.2
+
 # One lock guards all in-memory state, the tables of the selectors included.
 _LOCK = _core.lock
 
@@ -748,8 +752,14 @@ class TestSelector(selectors.BaseSelector):
         if progress != self._progress:  # something changed since the last empty one
             self._progress = progress
             self._idle = 0
+        now = time.monotonic()
+        if not self._idle:
+            self._quiet_since = now
         self._idle += 1
-        if self._idle > self.stall_limit:
+        # With other threads alive, also a little time: one that was just woken up
+        # may not have run yet (nothing tells it apart from one that waits).
+        if self._idle > self.stall_limit and (
+                now - self._quiet_since >= _SETTLE or not _core.others_alive()):
             calls, self._idle = self._idle, 0
             raise Stalled(self._stall_message(calls), selector=self, waiter=self,
                           waiting_for="an event", where="select()")
