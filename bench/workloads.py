@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import gc
+import http.client
+import http.server
 import os
 import resource
 import selectors
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from selectors import EVENT_READ
 from typing import Any, Callable
+from unittest import mock
 
 from harness import (
     OURS,
@@ -838,6 +841,143 @@ def tls(cfg: Config) -> list[Row]:
     return rows
 
 
+# -- 8. threads -----------------------------------------------------------------------
+
+
+def _thread_echo(sock: Any, rounds: int) -> threading.Thread:
+    def echo() -> None:
+        for _ in range(rounds):
+            sock.sendall(sock.recv(4096))
+
+    thread = threading.Thread(target=echo, daemon=True)
+    thread.start()
+    return thread
+
+
+def thread_round_trip(make_pair: _Pair, rounds: int) -> dict[str, float]:
+    """A thread echoes what the main thread sends: blocking ``sendall``/``recv``."""
+    a, b = make_pair()
+    thread = _thread_echo(b, rounds)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        a.sendall(MSG)
+        if a.recv(4096) != MSG:
+            raise AssertionError("thread echo: not the message sent")
+    elapsed = time.perf_counter() - start
+    thread.join()
+    a.close()
+    b.close()
+    return {"round_trip": elapsed / rounds * 1e6}
+
+
+def loop_round_trip(ours: bool, rounds: int) -> dict[str, float]:
+    """A thread writes to a socket the loop reads; the loop answers; the thread reads."""
+    loop = mockselector.new_event_loop() if ours else asyncio.new_event_loop()
+    a, b = mockselector.socketpair() if ours else socket.socketpair()
+    a.setblocking(False)
+
+    async def serve() -> None:
+        for _ in range(rounds):
+            data = await loop.sock_recv(a, 4096)
+            await loop.sock_sendall(a, data)
+
+    def client() -> float:
+        start = time.perf_counter()
+        for _ in range(rounds):
+            b.sendall(MSG)
+            if b.recv(4096) != MSG:
+                raise AssertionError("loop echo: not the message sent")
+        return time.perf_counter() - start
+
+    timing: list[float] = []
+    thread = threading.Thread(target=lambda: timing.append(client()), daemon=True)
+    thread.start()
+    try:
+        loop.run_until_complete(serve())
+    finally:
+        thread.join()
+        loop.close()
+        a.close()
+        b.close()
+    return {"round_trip": timing[0] / rounds * 1e6}
+
+
+class _KeepAliveHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b"hello"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def http_keep_alive(ours: bool, requests: int) -> dict[str, float]:
+    """``ThreadingHTTPServer`` in a thread, ``http.client`` keep-alive requests."""
+    patches: list[Any] = []
+    if ours:
+        listener = ListenSocket(record=False)
+        patches = [mock.patch.object(socket, "socket", lambda *args, **kwargs: listener),
+                   mock.patch("socketserver._ServerSelector", TestSelector)]
+        for patch in patches:
+            patch.start()
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveHandler)
+    finally:
+        if patches:
+            patches[0].stop()
+    thread = threading.Thread(target=lambda: server.serve_forever(poll_interval=0.05),
+                              daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), port, timeout=30)
+    if ours:
+        connection.sock = listener.new_connection()
+    try:
+        start = time.perf_counter()
+        for _ in range(requests):
+            connection.request("GET", "/")
+            if connection.getresponse().read() != b"hello":
+                raise AssertionError("http keep-alive: wrong body")
+        elapsed = time.perf_counter() - start
+    finally:
+        connection.close()
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        for patch in patches[1:]:
+            patch.stop()
+    return {"request": elapsed / requests * 1e6}
+
+
+def threads(cfg: Config) -> list[Row]:
+    rounds = 300 if cfg.quick else 2_000
+    requests = 50 if cfg.quick else 300
+    raw = interleave({REAL: partial(thread_round_trip, _real_pair, rounds),
+                      OURS: partial(thread_round_trip, _ours_pair, rounds)}, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows = [Row(f"thread-to-thread round trip (sendall, recv) x{rounds:,}", "us",
+                _value(meds, REAL, "round_trip"), _value(meds, OURS, "round_trip"),
+                Target("ratio_le", 2.0, "<= 2x real"), samples=_samples(raw, "round_trip"))]
+    raw = interleave({REAL: partial(loop_round_trip, False, rounds),
+                      OURS: partial(loop_round_trip, True, rounds)}, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows.append(Row(f"thread-to-loop round trip x{rounds:,}", "us",
+                    _value(meds, REAL, "round_trip"), _value(meds, OURS, "round_trip"),
+                    Target("ratio_le", 2.0, "<= 2x real"), samples=_samples(raw, "round_trip")))
+    raw = interleave({REAL: partial(http_keep_alive, False, requests),
+                      OURS: partial(http_keep_alive, True, requests)}, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    rows.append(Row(f"ThreadingHTTPServer + http.client keep-alive x{requests}: per request",
+                    "us", _value(meds, REAL, "request"), _value(meds, OURS, "request"),
+                    Target("ratio_le", 1.0, "<= 1x real"), samples=_samples(raw, "request")))
+    return rows
+
+
 WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "echo": sync_echo,
     "asyncio": asyncio_echo,
@@ -846,4 +986,5 @@ WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "scale": scale,
     "udp": udp_round_trip,
     "tls": tls,
+    "threads": threads,
 }
