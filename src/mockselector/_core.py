@@ -15,12 +15,15 @@ deadlock impossible:
    including one made while the lock is held; that finalizer takes the lock
    again in the same thread.
 
-**Waiting.**  A thread that must wait for in-memory state (a blocking
-``recv``, a ``select()`` with a timeout) waits on :data:`condition`, and is
-woken by :func:`wake` whenever a watched state changes.  Before it waits, it
-registers in :data:`state` ``.blocked`` what it waits for, so a thread that
-finds every other thread blocked on in-memory objects knows that nothing
-could ever end the wait (:func:`deadlocked`).
+**Waiting.**  One policy, :func:`block`, for every wait (a blocking
+``recv``, a ``select()``, the asyncio loop asks the same questions): a
+thread waits on :data:`condition` and is woken by :func:`notify` whenever a
+state changes (a selector asleep in a real ``select()`` is poked through its
+wake-up socket instead, :func:`poke`).  Before it waits, it registers in
+``state.blocked`` what it waits for; :func:`others` tells, for every other
+thread, whether it could still act (running, or waiting with a timeout) or
+not (stuck in a library wait, or idle waiting for another thread), which
+decides between waiting, timing out and :class:`Stalled`.
 
 **Readiness.**  :class:`Source` is the protocol between an in-memory object
 and the selectors that watch it (see its docstring).
@@ -28,8 +31,13 @@ and the selectors that watch it (see its docstring).
 **Stalled.**  :class:`Stalled` is what a wait that could never end raises;
 :func:`report` is the one formatter of the lists in its messages.
 
-**State.**  :data:`state` holds what is process-wide: the counters of made-up
-ports and of socket descriptors, the blocked threads, and the active network.
+**State.**  :data:`state` holds what is process-wide: the counter of made-up
+ports, the patience, the blocked threads and sleeping selectors, the progress
+counter, the datagram address space and the active network.
+
+Lock order, for the record: :data:`lock` only.  A wrapped selector's own
+``select()`` is called without it; the wake-up socket is written while
+holding it (a non-blocking ``send`` that takes no Python lock).
 """
 
 from __future__ import annotations
