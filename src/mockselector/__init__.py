@@ -22,18 +22,21 @@ from .aio import (
 )
 from .descriptors import FileDescriptor, Stalled, fd, isfilemock
 from .mocks import FileMock, SocketMock
+from .network import Connection, Network
 from .selector import MockSelector, TestSelector
 from .sockets import ListenSocket, MockSocket, socketpair
 from .testcase import AsyncioTestCase
 
 __all__ = [
     "AsyncioTestCase",
+    "Connection",
     "EventLoopPolicy",
     "FileDescriptor",
     "FileMock",
     "ListenSocket",
     "MockSelector",
     "MockSocket",
+    "Network",
     "SocketMock",
     "Stalled",
     "TestSelector",

@@ -1,0 +1,674 @@
+"""The virtual network: scope, DNS, sockets by address, pollers, asyncio, policy."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import http.client
+import http.server
+import os
+import select
+import selectors
+import socket
+import socketserver
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import mockselector
+from mockselector import Network, Stalled, TestSelectorEventLoop
+
+# -- the scope ------------------------------------------------------------------------------
+
+
+def _patched_names() -> dict[str, Any]:
+    names = {f"socket.{name}": getattr(socket, name) for name in (
+        "socket", "socketpair", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
+        "gethostbyaddr", "getnameinfo", "create_connection", "create_server")}
+    names.update({f"select.{name}": getattr(select, name) for name in ("select", "poll", "epoll")
+                  if hasattr(select, name)})
+    names["SelectSelector._select"] = vars(selectors.SelectSelector)["_select"]
+    names["PollSelector._selector_cls"] = selectors.PollSelector._selector_cls
+    names["EpollSelector._selector_cls"] = selectors.EpollSelector._selector_cls
+    names["DefaultSelector"] = selectors.DefaultSelector
+    names["policy._loop_factory"] = vars(asyncio.DefaultEventLoopPolicy).get("_loop_factory")
+    return names
+
+
+def test_after_the_scope_every_patched_name_is_the_original_object() -> None:
+    before = _patched_names()
+    with Network():
+        inside = _patched_names()
+    after = _patched_names()
+    assert all(after[name] is before[name] for name in before)
+    assert inside["socket.socket"] is not before["socket.socket"]
+    assert inside["select.select"] is not before["select.select"]
+
+
+def test_the_scope_is_restored_when_the_block_raises() -> None:
+    before = _patched_names()
+    with pytest.raises(ZeroDivisionError), Network():
+        1 / 0  # noqa: B018
+    assert all(_patched_names()[name] is before[name] for name in before)
+    assert mockselector._core.state.network is None
+
+
+def test_networks_do_not_nest() -> None:
+    with Network() as outer:
+        with pytest.raises(RuntimeError, match="already active"), Network():
+            pass
+        assert mockselector._core.state.network is outer
+    assert mockselector._core.state.network is None
+
+
+def test_the_active_network_is_registered_in_the_core_state() -> None:
+    net = Network()
+    with net:
+        assert mockselector._core.state.network is net
+    assert mockselector._core.state.network is None
+
+
+def test_isinstance_holds_for_real_and_in_memory_sockets() -> None:
+    real = socket.socket()
+    try:
+        with Network():
+            memory = socket.socket()
+            assert isinstance(memory, socket.socket)
+            assert isinstance(real, socket.socket)
+            assert isinstance(memory.fileno(), mockselector.FileDescriptor)
+            memory.close()
+    finally:
+        real.close()
+
+
+def test_a_socket_from_a_real_descriptor_stays_real() -> None:
+    a, b = socket.socketpair()
+    with Network():
+        c = socket.socket(fileno=os.dup(a.fileno()))
+        assert type(c.fileno()) is int
+        c.close()
+    a.close()
+    b.close()
+
+
+# -- DNS ------------------------------------------------------------------------------------
+
+
+def test_localhost_and_loopback_addresses_exist_by_default() -> None:
+    with Network():
+        assert socket.gethostbyname("localhost") == "127.0.0.1"
+        addresses = {info[4][0] for info in socket.getaddrinfo("localhost", 80)}
+        assert addresses == {"127.0.0.1", "::1"}
+        assert socket.gethostbyaddr("::1")[0] == "localhost"
+
+
+def test_an_unknown_name_raises_gaierror_naming_it_and_the_remedy() -> None:
+    with Network(), pytest.raises(socket.gaierror) as info:
+        socket.getaddrinfo("db.internal", 5432)
+    assert info.value.errno == socket.EAI_NONAME
+    assert "db.internal" in str(info.value) and "add_host" in str(info.value)
+
+
+def test_getaddrinfo_entries_have_the_kernels_shape() -> None:
+    kernel = socket.getaddrinfo("127.0.0.1", 80)
+    with Network():
+        memory = socket.getaddrinfo("127.0.0.1", 80)
+        assert memory == kernel
+        assert socket.getaddrinfo("127.0.0.1", "http", type=socket.SOCK_STREAM) == \
+            [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))]
+        with pytest.raises(socket.gaierror) as info:
+            socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET6)
+        assert info.value.errno == socket.EAI_ADDRFAMILY
+
+
+def test_resolver_functions_answer_from_added_hosts() -> None:
+    with Network() as net:
+        net.add_host("db.internal", "10.0.0.7", "fd00::7")
+        assert socket.gethostbyname("db.internal") == "10.0.0.7"
+        assert socket.gethostbyname_ex("db.internal") == ("db.internal", [], ["10.0.0.7"])
+        assert socket.gethostbyaddr("fd00::7") == ("db.internal", [], ["fd00::7"])
+        assert socket.getnameinfo(("10.0.0.7", 80), 0) == ("db.internal", "http")
+        assert socket.getnameinfo(("10.0.0.7", 80), socket.NI_NUMERICHOST
+                                  | socket.NI_NUMERICSERV) == ("10.0.0.7", "80")
+        infos = socket.getaddrinfo("db.internal", 5432, type=socket.SOCK_STREAM)
+        assert [info[4] for info in infos] == [("10.0.0.7", 5432), ("fd00::7", 5432, 0, 0)]
+        assert net.hosts["db.internal"] == ("10.0.0.7", "fd00::7")
+        with pytest.raises(socket.herror):
+            socket.gethostbyaddr("10.0.0.99")
+
+
+# -- sockets by address: the kernel is the oracle -------------------------------------------
+
+
+@pytest.fixture(params=["kernel", "network"])
+def where(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run a behaviour on kernel loopback sockets, then inside a Network."""
+    if request.param == "kernel":
+        yield "kernel"
+    else:
+        with Network():
+            yield "network"
+
+
+def _errno_of(call: Any) -> int | None:
+    try:
+        call()
+    except OSError as error:
+        return error.errno
+    return None
+
+
+def test_bind_and_listen_misuse_errors_match_the_kernel(where: str) -> None:
+    first = socket.socket()
+    first.bind(("127.0.0.1", 0))
+    first.listen()
+    port = first.getsockname()[1]
+    second = socket.socket()
+    second.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    assert _errno_of(lambda: second.bind(("127.0.0.1", port))) == errno.EADDRINUSE
+    assert _errno_of(lambda: first.bind(("127.0.0.1", 0))) == errno.EINVAL
+    assert _errno_of(lambda: first.connect(("127.0.0.1", port))) == errno.EISCONN
+    assert _errno_of(second.accept) == errno.EINVAL
+    assert _errno_of(lambda: second.recv(1)) == errno.ENOTCONN
+    assert _errno_of(lambda: second.send(b"x")) == errno.EPIPE
+    assert _errno_of(second.getpeername) == errno.ENOTCONN
+    first.close()
+    second.bind(("127.0.0.1", port))  # free again once the listener is closed
+    second.close()
+
+
+def test_reuseaddr_lets_a_socket_bind_beside_one_that_does_not_listen(where: str) -> None:
+    first, second = socket.socket(), socket.socket()
+    for sock in (first, second):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    first.bind(("127.0.0.1", 0))
+    second.bind(first.getsockname())
+    first.close()
+    second.close()
+
+
+def test_connect_misuse_errors_match_the_kernel(where: str) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    client = socket.socket()
+    with pytest.raises(OverflowError):
+        client.connect(("127.0.0.1", 70000))
+    with pytest.raises(socket.gaierror):
+        client.connect(("::1", server.getsockname()[1]))
+    client.connect(server.getsockname())
+    assert client.getsockname()[0] == "127.0.0.1" and client.getsockname()[1] > 0
+    assert client.getpeername() == server.getsockname()
+    assert client.connect_ex(server.getsockname()) == errno.EISCONN
+    assert _errno_of(lambda: client.bind(("127.0.0.1", 0))) == errno.EINVAL
+    assert _errno_of(client.listen) == errno.EINVAL
+    conn, address = server.accept()
+    assert address == client.getsockname() == conn.getpeername()
+    assert conn.getsockname() == server.getsockname()
+    for sock in (client, conn, server):
+        sock.close()
+
+
+def test_nobody_listening_refuses(where: str) -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    client = socket.socket()
+    with pytest.raises(ConnectionRefusedError):
+        client.connect(("127.0.0.1", port))
+    assert client.getsockname()[1] != 0  # bound to an ephemeral port on the way
+    assert socket.socket().connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
+    nonblocking = socket.socket()
+    nonblocking.setblocking(False)
+    assert nonblocking.connect_ex(("127.0.0.1", port)) == errno.EINPROGRESS
+    select.select([], [nonblocking], [], 5)
+    assert nonblocking.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
+    for sock in (client, nonblocking):
+        sock.close()
+
+
+def test_nonblocking_connect_is_in_progress_then_writable(where: str) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    client = socket.socket()
+    client.setblocking(False)
+    assert client.connect_ex(server.getsockname()) == errno.EINPROGRESS
+    _, writable, _ = select.select([], [client], [], 5)
+    assert writable == [client]
+    assert client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    conn, _ = server.accept()
+    client.send(b"x")
+    assert conn.recv(1) == b"x"
+    for sock in (client, conn, server):
+        sock.close()
+
+
+def test_a_full_accept_queue_holds_backlog_plus_one(where: str) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    clients = [socket.create_connection(server.getsockname(), timeout=5) for _ in range(2)]
+    late = socket.socket()
+    late.settimeout(0.2)
+    with pytest.raises(socket.timeout):
+        late.connect(server.getsockname())
+    for sock in [*clients, late, server]:
+        sock.close()
+
+
+def test_listen_on_an_unbound_socket_binds_an_ephemeral_port(where: str) -> None:
+    sock = socket.socket()
+    sock.listen()
+    assert sock.getsockname()[0] == "0.0.0.0" and sock.getsockname()[1] > 0
+    sock.close()
+
+
+def test_unix_paths_live_in_the_networks_namespace(tmp_path: Any) -> None:
+    path = str(tmp_path / "server.sock")
+    with Network():
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(path)
+        server.listen()
+        assert not os.path.exists(path)
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(path)
+        conn, address = server.accept()
+        assert (address, conn.getsockname(), client.getpeername()) == ("", path, path)
+        with pytest.raises(FileNotFoundError):
+            socket.socket(socket.AF_UNIX).connect(path + ".missing")
+        for sock in (client, conn, server):
+            sock.close()
+
+
+def test_ipv6_listeners_and_clients() -> None:
+    with Network() as net:
+        net.add_host("v6.test", "fd00::1")
+        server = socket.create_server(("fd00::1", 0), family=socket.AF_INET6)
+        port = server.getsockname()[1]
+        client = socket.create_connection(("v6.test", port))
+        conn, address = server.accept()
+        assert client.getpeername() == ("fd00::1", port, 0, 0)
+        assert address == client.getsockname()
+        for sock in (client, conn, server):
+            sock.close()
+
+
+def test_a_dual_stack_listener_sees_ipv4_clients_as_mapped_addresses() -> None:
+    with Network():
+        server = socket.create_server(("", 0), family=socket.AF_INET6, dualstack_ipv6=True)
+        client = socket.create_connection(("127.0.0.1", server.getsockname()[1]))
+        conn, address = server.accept()
+        assert address[0] == "::ffff:127.0.0.1"
+        for sock in (client, conn, server):
+            sock.close()
+
+
+def test_socketpair_inside_a_network_is_in_memory() -> None:
+    with Network() as net:
+        a, b = socket.socketpair()
+        assert isinstance(a.fileno(), mockselector.FileDescriptor)
+        a.sendall(b"ping")
+        assert b.recv(10) == b"ping"
+        assert net.connections[0].bytes_to_server == 4
+
+
+# -- strict by default ----------------------------------------------------------------------
+
+
+def test_an_address_not_on_the_network_fails_at_once_naming_it() -> None:
+    with Network():
+        with pytest.raises(OSError) as info:
+            socket.create_connection(("192.0.2.1", 80))
+        assert info.value.errno == errno.ENETUNREACH
+        assert "192.0.2.1" in str(info.value) and "add_host" in str(info.value)
+        assert "allow" in str(info.value)
+        with pytest.raises(OSError) as bound:
+            socket.socket().bind(("192.0.2.1", 80))
+        assert bound.value.errno == errno.EADDRNOTAVAIL
+
+
+def _real_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_no_real_socket_is_made_for_traffic_inside_the_network() -> None:
+    with Network() as net:
+        net.add_host("db.internal", "10.0.0.7")
+        before = _real_descriptors()
+        server = socket.create_server(("10.0.0.7", 5432))
+        clients = [socket.create_connection(("db.internal", 5432)) for _ in range(5)]
+        accepted = [server.accept()[0] for _ in clients]
+        pair = socket.socketpair()
+        poller = select.poll()
+        for sock in clients:
+            poller.register(sock, select.POLLIN)
+        assert _real_descriptors() == before  # poll() holds no descriptor
+        for sock in [*clients, *accepted, *pair, server]:
+            sock.close()
+
+
+def test_allowed_destinations_use_real_sockets() -> None:
+    real_server = socket.create_server(("127.0.0.1", 0))
+    port = real_server.getsockname()[1]
+    try:
+        with Network(allow=[f"127.0.0.1:{port}"]):
+            client = socket.create_connection(("127.0.0.1", port))
+            assert type(client.fileno()) is int
+            conn, _ = real_server.accept()
+            client.sendall(b"through")
+            assert conn.recv(10) == b"through"
+            conn.close()
+            client.close()
+            with pytest.raises(ConnectionRefusedError):  # other ports stay in memory
+                socket.create_connection(("127.0.0.1", port + 1 if port < 65535 else 1))
+    finally:
+        real_server.close()
+
+
+# -- outcomes by address --------------------------------------------------------------------
+
+
+def test_a_black_hole_times_out_at_the_deadline() -> None:
+    with Network() as net:
+        net.blackhole(("10.1.1.1", 443))
+        start = time.monotonic()
+        with pytest.raises(socket.timeout):
+            socket.create_connection(("10.1.1.1", 443), timeout=0.1)
+        assert time.monotonic() - start >= 0.1
+
+
+def test_a_black_hole_without_timeout_stalls_naming_the_address() -> None:
+    with Network() as net:
+        net.blackhole("10.1.1.1")
+        with pytest.raises(Stalled, match=r"10\.1\.1\.1"):
+            socket.socket().connect(("10.1.1.1", 80))
+
+
+def test_a_blocking_connect_to_a_full_queue_waits_for_accept() -> None:
+    with Network():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        first = socket.create_connection(server.getsockname())
+        accepted: list[Any] = []
+        timer = threading.Timer(0.05, lambda: accepted.append(server.accept()))
+        timer.start()
+        second = socket.create_connection(server.getsockname())  # waits for the accept
+        timer.join()
+        assert len(accepted) == 1
+        for sock in (first, second, server, accepted[0][0]):
+            sock.close()
+
+
+def test_connections_and_listeners_are_listed() -> None:
+    with Network() as net:
+        server = socket.create_server(("127.0.0.1", 7000))
+        assert net.listeners == [("127.0.0.1", 7000)]
+        client = socket.create_connection(("localhost", 7000))
+        conn, _ = server.accept()
+        client.sendall(b"abc")
+        conn.sendall(b"de")
+        (record,) = net.connections
+        assert (record.client, record.server) == (client.getsockname(), ("127.0.0.1", 7000))
+        assert (record.bytes_to_server, record.bytes_to_client, record.state) == (3, 2, "open")
+        client.close()
+        assert record.state == "closing"
+        conn.close()
+        server.close()
+        assert record.state == "closed" and net.listeners == []
+
+
+def test_a_socket_used_after_its_network_is_left_fails_loudly_with_real_pollers() -> None:
+    with Network():
+        a, _b = socket.socketpair()
+    with pytest.raises((ValueError, OSError)):
+        select.select([a], [], [], 0)
+    poller = select.poll()
+    poller.register(a, select.POLLIN)
+    assert poller.poll(0) == [(a.fileno(), select.POLLNVAL)]
+
+
+# -- pollers --------------------------------------------------------------------------------
+
+
+def test_select_answers_in_memory_and_real_descriptors_together() -> None:
+    real_a, real_b = socket.socketpair()
+    try:
+        with Network():
+            a, b = socket.socketpair()
+            assert select.select([b, real_b], [], [], 0) == ([], [], [])
+            a.sendall(b"x")
+            real_a.sendall(b"y")
+            readable, writable, _ = select.select([b, real_b], [a], [], 1)
+            assert set(readable) == {b, real_b} and writable == [a]
+    finally:
+        real_a.close()
+        real_b.close()
+
+
+def test_select_waits_for_another_thread() -> None:
+    with Network():
+        a, b = socket.socketpair()
+        timer = threading.Timer(0.05, a.sendall, (b"late",))
+        timer.start()
+        assert select.select([b], [], [], 5)[0] == [b]
+        timer.join()
+
+
+def test_select_with_a_timeout_waits_it_out() -> None:
+    with Network():
+        _a, b = socket.socketpair()
+        start = time.monotonic()
+        assert select.select([b], [], [], 0.05) == ([], [], [])
+        assert time.monotonic() - start >= 0.05
+
+
+def test_select_without_timeout_that_could_never_return_stalls() -> None:
+    with Network():
+        _a, b = socket.socketpair()
+        with pytest.raises(Stalled):
+            select.select([b], [], [])
+
+
+@pytest.mark.parametrize("kind", ["poll", "epoll", "DefaultSelector"])
+def test_pollers_report_in_memory_readiness(kind: str) -> None:
+    with Network():
+        a, b = socket.socketpair()
+        if kind == "poll":
+            poller: Any = select.poll()
+            poller.register(b, select.POLLIN)
+            assert poller.poll(0) == []
+            a.sendall(b"x")
+            assert poller.poll(1000) == [(b.fileno(), select.POLLIN)]
+        elif kind == "epoll":
+            with select.epoll() as poller:
+                poller.register(b.fileno(), select.EPOLLIN)
+                assert poller.poll(0) == []
+                a.sendall(b"x")
+                assert poller.poll(1) == [(b.fileno(), select.EPOLLIN)]
+        else:
+            with selectors.DefaultSelector() as selector:
+                key = selector.register(b, selectors.EVENT_READ)
+                assert selector.select(0) == []
+                a.sendall(b"x")
+                assert selector.select(1) == [(key, selectors.EVENT_READ)]
+
+
+# -- unmodified servers and clients ---------------------------------------------------------
+
+
+def _selectors_echo_server(address: tuple[str, int], ready: threading.Event,
+                           done: threading.Event) -> None:
+    """A plain selectors server that makes its own listening socket."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(address)
+    listener.listen()
+    listener.setblocking(False)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    ready.set()
+    while not done.is_set():
+        for key, _ in selector.select(0.1):
+            if key.fileobj is listener:
+                conn, _ = listener.accept()
+                conn.setblocking(False)
+                selector.register(conn, selectors.EVENT_READ)
+            else:
+                data = key.fileobj.recv(1024)
+                if data:
+                    key.fileobj.sendall(data.upper())
+                else:
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()
+    selector.close()
+    listener.close()
+
+
+def test_an_unmodified_selectors_server_and_a_client_by_name() -> None:
+    with Network() as net:
+        net.add_host("echo.internal", "10.0.0.5")
+        ready, done = threading.Event(), threading.Event()
+        server = threading.Thread(target=_selectors_echo_server,
+                                  args=(("10.0.0.5", 7), ready, done))
+        server.start()
+        ready.wait(5)
+        try:
+            with socket.create_connection(("echo.internal", 7), timeout=5) as client:
+                client.sendall(b"hello")
+                assert client.recv(100) == b"HELLO"
+        finally:
+            done.set()
+            server.join(5)
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = f"hello from {self.path}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_threading_tcp_server_with_http_client_and_urllib() -> None:
+    with Network() as net:
+        net.add_host("web.internal", "10.0.0.80")
+        server = socketserver.ThreadingTCPServer(("10.0.0.80", 8080), _Hello)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("web.internal", 8080, timeout=5)
+            connection.request("GET", "/a")
+            assert connection.getresponse().read() == b"hello from /a"
+            connection.request("GET", "/b")  # the same keep-alive connection
+            assert connection.getresponse().read() == b"hello from /b"
+            connection.close()
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open("http://web.internal:8080/c", timeout=5) as response:
+                assert response.read() == b"hello from /c"
+            assert len(net.connections) == 2
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+
+
+# -- asyncio --------------------------------------------------------------------------------
+
+
+async def _echo_upper(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    data = await reader.readline()
+    writer.write(data.upper())
+    await writer.drain()
+    writer.close()
+
+
+def test_asyncio_run_inside_a_network_uses_an_in_memory_loop_by_address() -> None:
+    async def main() -> tuple[bytes, Any]:
+        loop = asyncio.get_running_loop()
+        server = await asyncio.start_server(_echo_upper, "10.0.0.9", 8000)
+        reader, writer = await asyncio.open_connection("api.internal", 8000)
+        writer.write(b"ping\n")
+        line = await reader.readline()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return line, loop
+
+    with Network() as net:
+        net.add_host("api.internal", "10.0.0.9")
+        line, loop = asyncio.run(main())
+    assert line == b"PING\n"
+    assert isinstance(loop, TestSelectorEventLoop)
+
+
+def test_asyncio_resolves_names_on_the_loop_without_a_thread() -> None:
+    async def main() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        threads = threading.active_count()
+        infos = await loop.getaddrinfo("localhost", 80, type=socket.SOCK_STREAM)
+        assert threading.active_count() == threads
+        return infos
+
+    with Network():
+        infos = asyncio.run(main())
+    assert infos[0][4] == ("127.0.0.1", 80)
+
+
+def test_asyncio_unix_server_and_connection() -> None:
+    async def main() -> bytes:
+        server = await asyncio.start_unix_server(_echo_upper, "/run/app.sock")
+        reader, writer = await asyncio.open_unix_connection("/run/app.sock")
+        writer.write(b"unix\n")
+        line = await reader.readline()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return line
+
+    with Network():
+        assert asyncio.run(main()) == b"UNIX\n"
+
+
+def test_asyncio_sock_connect_by_name() -> None:
+    async def main() -> bytes:
+        loop = asyncio.get_running_loop()
+        server = await asyncio.start_server(_echo_upper, "127.0.0.1", 8001)
+        sock = socket.socket()
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("localhost", 8001))
+        await loop.sock_sendall(sock, b"raw\n")
+        data = await loop.sock_recv(sock, 100)
+        sock.close()
+        server.close()
+        await server.wait_closed()
+        return data
+
+    with Network():
+        assert asyncio.run(main()) == b"RAW\n"
+
+
+def test_asyncio_connection_refused() -> None:
+    async def main() -> None:
+        await asyncio.open_connection("127.0.0.1", 9)
+
+    with Network(), pytest.raises(ConnectionRefusedError):
+        asyncio.run(main())
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.Runner is new in 3.11")
+def test_asyncio_runner_inside_a_network_makes_an_in_memory_loop() -> None:
+    with Network(), asyncio.Runner() as runner:  # type: ignore[attr-defined]
+        assert isinstance(runner.get_loop(), TestSelectorEventLoop)
