@@ -42,14 +42,16 @@ _BOTH = EVENT_READ | EVENT_WRITE
 class _NetCommon(MockSocket):
     """What every state of a network socket shares: its network, address, options."""
 
-    __slots__ = ()
+    # The hot state in slots (no per-socket dict on the way to a connection): the
+    # network; the key of this socket's binding in its address space, once bound; the
+    # connection record (see network.Connection) and this end's side in it (0: client);
+    # its own and its peer's address.
+    __slots__ = ("_binding", "_net", "_peername", "_record", "_side", "_sockname")
 
     _net: Network
-    # The key of this socket's binding in its network's address space, once bound.
-    _binding: Any = None
-    # The connection record (see network.Connection) and this end's side in it (0: client).
-    _record: Any = None
-    _side = 0
+    _binding: Any
+    _record: Any
+    _side: int
     # A non-blocking connect reported EINPROGRESS: the next connect() returns once.
     _in_progress = False
     # While connecting: where to, the listener whose queue it waits for, and the
@@ -64,6 +66,8 @@ class _NetCommon(MockSocket):
         self._init_endpoint(family, False)
         self._peer = None
         self._net = net
+        self._binding = self._record = self._peername = None
+        self._side = 0
         if proto:
             self._proto = proto
         self._timeout = timeout
@@ -241,7 +245,7 @@ class NetSocket(_NetCommon):
                 self._net._bind(self, _any_address(self._family) if self._family != _AF_UNIX
                                 else None)
             self._become(_NetListener)
-            self._pending: deque[tuple[_NetStream, Any]] = deque()
+            self._pending: deque[_NetStream] = deque()
             self._waiting: deque[_NetCommon] = deque()
             self._backlog = backlog
             self._net._listening(self)  # type: ignore[arg-type]  # now a _NetListener
@@ -360,7 +364,7 @@ class _NetListener(NetSocket):
     __slots__ = ()
     _state_name = "listening"
 
-    _pending: deque[tuple[_NetStream, Any]]  # the server ends to accept, with peer addresses
+    _pending: deque[_NetStream]  # the server ends to accept
     _waiting: deque[_NetCommon]  # non-blocking connects waiting for room in the queue
     _backlog: int
 
@@ -447,12 +451,12 @@ class _NetListener(NetSocket):
             while True:
                 self._check_open("accept()")
                 if self._pending:
-                    connection, address = self._pending.popleft()
+                    connection = self._pending.popleft()
                     if self._waiting:
                         self._net._admit(self)
                     self._changed()
                     connection._timeout = _default_timeout()
-                    return connection, address
+                    return connection, connection._peername
                 deadline = self._block(
                     "accept()", deadline, self._can_accept,
                     f"no client connected to {self._sockname!r}")
@@ -460,7 +464,7 @@ class _NetListener(NetSocket):
     def _on_close(self) -> None:
         # The kernel resets the connections nobody accepted, and refuses those
         # still waiting for room.
-        for server, _ in self._pending:
+        for server in self._pending:
             server.reset()
         self._pending.clear()
         for client in self._waiting:
@@ -618,7 +622,10 @@ class _NetStream(_NetCommon):
         count: int = MockSocket.send(self, data, flags)
         record = self._record
         if record is not None:
-            record._sent[self._side] += count
+            if self._side:
+                record.bytes_to_client += count
+            else:
+                record.bytes_to_server += count
         return count
 
     def sendall(self, data: Any, flags: int = 0) -> None:
@@ -636,7 +643,10 @@ class _NetStream(_NetCommon):
         MockSocket.sendall(self, data, flags)
         record = self._record
         if record is not None:
-            record._sent[self._side] += memoryview(data).nbytes
+            if self._side:
+                record.bytes_to_client += memoryview(data).nbytes
+            else:
+                record.bytes_to_server += memoryview(data).nbytes
 
     def sendmsg(self, buffers: Any, ancdata: Any = (), flags: int = 0,
                 address: Any = None) -> int:
@@ -654,7 +664,10 @@ class _NetStream(_NetCommon):
         count: int = MockSocket.sendmsg(self, buffers, ancdata, flags, address)
         record = self._record
         if record is not None:
-            record._sent[self._side] += count
+            if self._side:
+                record.bytes_to_client += count
+            else:
+                record.bytes_to_server += count
         return count
 
     def _on_close(self) -> None:

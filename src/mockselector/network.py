@@ -54,6 +54,7 @@ _SOCK_STREAM, _SOCK_DGRAM, _SOCK_RAW = (int(socket.SOCK_STREAM), int(socket.SOCK
 _TYPE_FLAGS = int(getattr(socket, "SOCK_NONBLOCK", 0)) | int(getattr(socket, "SOCK_CLOEXEC", 0))
 _SOCK_NONBLOCK = int(getattr(socket, "SOCK_NONBLOCK", 0))
 _WILDCARDS = ("0.0.0.0", "::")
+_STREAM_FAMILIES = (_AF_INET, _AF_INET6, _AF_UNIX)
 _EAI_NODATA = int(getattr(socket, "EAI_NODATA", -5))
 _EAI_ADDRFAMILY = int(getattr(socket, "EAI_ADDRFAMILY", -9))
 
@@ -66,6 +67,7 @@ _real_getservbyname = socket.getservbyname
 _real_getservbyport = socket.getservbyport
 
 
+@functools.lru_cache(maxsize=4096)
 def _numeric(host: str) -> tuple[int, str] | None:
     """``(family, canonical text)`` of a numeric address, or ``None`` for a name."""
     for family in (_AF_INET, _AF_INET6):
@@ -108,29 +110,29 @@ class Connection:
         (('127.0.0.1', 8080), 5, 'open')
     """
 
-    __slots__ = ("_ends", "_sent", "client", "family", "server")
+    __slots__ = ("_client_end", "_family", "_server_end", "bytes_to_client", "bytes_to_server",
+                 "client", "server")
 
     def __init__(self, family: int, client: Any, server: Any, ends: tuple[Any, Any]) -> None:
-        self.family = socket.AddressFamily(family)
+        self._family = family
         self.client = client
         self.server = server
-        self._sent = [0, 0]
-        self._ends = ends
+        # What each end sent: the ends count it themselves.
+        self.bytes_to_server = self.bytes_to_client = 0
+        self._client_end, self._server_end = ends
 
     @property
-    def bytes_to_server(self) -> int:
-        """The bytes the client end sent."""
-        return self._sent[0]
+    def family(self) -> socket.AddressFamily:
+        """The address family of both ends."""
+        return socket.AddressFamily(self._family)
 
-    @property
-    def bytes_to_client(self) -> int:
-        """The bytes the server end sent."""
-        return self._sent[1]
+    bytes_to_server: int
+    bytes_to_client: int
 
     @property
     def state(self) -> str:
         """``"open"``, ``"closing"`` (one end closed) or ``"closed"``."""
-        closed = sum(1 for end in self._ends if end._dead)
+        closed = self._client_end._dead + self._server_end._dead
         return ("open", "closing", "closed")[closed]
 
     def __repr__(self) -> str:
@@ -201,6 +203,8 @@ class Network:
         # The address space: port -> sockets bound to it (any address, any family),
         # the AF_UNIX namespace, and the next ephemeral port to try.
         self._ports: dict[int, list[_NetCommon]] = {}
+        # The clients' own ports (an ephemeral port taken by connect), one socket each.
+        self._clients: dict[int, _NetCommon] = {}
         self._unix: dict[bytes, _NetCommon] = {}
         self._next_port = EPHEMERAL_PORTS.start
         self._listen_table: dict[int, _NetListener] = {}
@@ -367,9 +371,13 @@ class Network:
         family = _AF_INET if family == -1 else int(family)
         kind = _SOCK_STREAM if type == -1 else int(type)
         proto = 0 if proto == -1 else int(proto)
+        if kind == _SOCK_STREAM and family in _STREAM_FAMILIES:  # the common case, first
+            sock = new_socket(self, family, proto, socket.getdefaulttimeout())
+            self._sources[int(sock._fd)] = sock
+            return sock
         timeout = 0.0 if kind & _SOCK_NONBLOCK else socket.getdefaulttimeout()
         kind &= ~_TYPE_FLAGS
-        if family in (_AF_INET, _AF_INET6, _AF_UNIX):
+        if family in _STREAM_FAMILIES:
             if kind == _SOCK_STREAM:
                 sock = new_socket(self, family, proto, timeout)
                 self._sources[int(sock._fd)] = sock
@@ -448,6 +456,9 @@ class Network:
     def _unbind(self, sock: _NetCommon) -> None:
         binding, sock._binding = sock._binding, None
         self._sources.pop(int(sock._fd), None)
+        if type(binding) is tuple and self._clients.get(binding[1]) is sock:
+            del self._clients[binding[1]]
+            return
         if isinstance(binding, bytes):
             if self._unix.get(binding) is sock:
                 del self._unix[binding]
@@ -463,14 +474,15 @@ class Network:
         for _ in ports:
             port = self._next_port
             self._next_port = port + 1 if port + 1 < ports.stop else ports.start
-            if port not in self._ports:
+            if port not in self._ports and port not in self._clients:
                 return port
         raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address: "
                       "every ephemeral port of the network is taken")
 
     def _conflict(self, sock: _NetCommon, ip: str, port: int) -> bool:
         reuse = _option(sock, socket.SO_REUSEADDR)
-        for other in self._ports.get(port, ()):
+        client = self._clients.get(port)
+        for other in (*self._ports.get(port, ()), *(() if client is None else (client,))):
             if other is sock or not _overlap(sock._family, ip, sock, other):
                 continue
             if reuse and _option(other, socket.SO_REUSEADDR) \
@@ -512,6 +524,12 @@ class Network:
                       ) -> tuple[str, int, tuple[Any, ...]]:
         """``(ip, port, rest)`` of an AF_INET/AF_INET6 address, names resolved here."""
         family = sock._family
+        if type(address) is tuple and len(address) == 2 and family == _AF_INET:
+            host, port = address  # the common case: a numeric IPv4 address
+            if type(host) is str and type(port) is int and 0 <= port <= 65535:
+                numeric = _numeric(host)
+                if numeric is not None and numeric[0] == _AF_INET and host not in _WILDCARDS:
+                    return numeric[1], port, ()
         size = 4 if family == _AF_INET6 else 2
         if not isinstance(address, tuple) or not 2 <= len(address) <= size:
             raise TypeError(f"{_family_name(family)} address must be tuple, not "
@@ -574,8 +592,11 @@ class Network:
             if not self._known(ip):
                 raise OSError(errno.ENETUNREACH, f"Network is unreachable: connect() to "
                               f"{target!r}: {_hint('the address')}")
-            if sock._binding is None:
-                self._take(sock, ip, self._free_port(), rest)
+            if sock._binding is None:  # an ephemeral port of its own
+                port_of_client = self._free_port()
+                sock._binding = sock._sockname = (ip, port_of_client) \
+                    if sock._family != _AF_INET6 else (ip, port_of_client, *rest)
+                self._clients[port_of_client] = sock
             if (ip, port) in self._blackholes or (ip, None) in self._blackholes:
                 self._black_hole(sock, target)
                 return
@@ -614,14 +635,13 @@ class Network:
         else:
             server._sockname = target
             server._peername = local
-        ip, port = listener._binding
-        server._binding = (ip, port)
-        self._ports[port].append(server)
+        server._binding = binding = listener._binding
+        self._ports[binding[1]].append(server)
         if listener._options:
             server._options = dict(listener._options)
         self._sources[int(server._fd)] = server
         self._record(client._family, client, server)
-        listener._pending.append((server, server._peername))
+        listener._pending.append(server)
         listener._changed()
         client._changed()
 
@@ -704,7 +724,7 @@ class Network:
             server._peername = sock._sockname = sock._sockname or ""
             self._sources[int(server._fd)] = server
             self._record(_AF_UNIX, sock, server)
-            listener._pending.append((server, server._peername))
+            listener._pending.append(server)
             listener._changed()
             sock._changed()
 
