@@ -672,3 +672,33 @@ def test_asyncio_connection_refused() -> None:
 def test_asyncio_runner_inside_a_network_makes_an_in_memory_loop() -> None:
     with Network(), asyncio.Runner() as runner:  # type: ignore[attr-defined]
         assert isinstance(runner.get_loop(), TestSelectorEventLoop)
+
+
+def test_a_socket_of_a_network_that_was_left_says_the_network_is_down() -> None:
+    with Network():
+        sock = socket.socket()
+    with pytest.raises(OSError) as info:
+        sock.connect(("127.0.0.1", 80))
+    assert info.value.errno == errno.ENETDOWN and "left" in str(info.value)
+    sock.close()  # closing still works
+
+
+def test_datagram_sockets_are_refused_clearly_until_a_maker_is_plugged_in() -> None:
+    with Network() as net:
+        with pytest.raises(OSError, match="not served by the network"):
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        made: list[Any] = []
+        net._factories[int(socket.SOCK_DGRAM)] = lambda *args: made.append(args) or "udp"
+        assert socket.socket(socket.AF_INET, socket.SOCK_DGRAM) == "udp"
+        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_DGRAM, 0)
+
+
+def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard() -> None:
+    with Network() as net:
+        exact = socket.socket()
+        exact.bind(("127.0.0.1", 5000))
+        wildcard = socket.socket()
+        wildcard.bind(("0.0.0.0", 5001))
+        assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5000) is exact
+        assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5001) is wildcard
+        assert net._lookup(socket.SOCK_DGRAM, socket.AF_INET, "127.0.0.1", 5000) is None

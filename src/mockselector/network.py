@@ -9,6 +9,16 @@ which code reaches the network - ``socket.socket``, the resolver functions,
 ``select``, the stdlib selectors, asyncio's loop creation - and removes them
 on exit, restoring every name to the very object it was.
 
+**Extending it.**  Other socket kinds plug in without changing this module:
+a maker of sockets of another type goes in ``network._factories[type]``
+(called as ``factory(network, family, type, proto, timeout)`` by
+``socket.socket()``; datagram sockets), bound with :meth:`Network._bind` /
+:meth:`Network._unbind` in the same address space (TCP and UDP have a port
+space each) and found by address with :meth:`Network._lookup`; a stand-in
+over another stdlib entry point (``ssl.SSLContext.wrap_socket`` for TLS over
+an in-memory stream) is added with ``_patching.add(owner, name, stand_in)``
+and installed and restored with the others.
+
 Example::
 
     >>> import socket, threading
@@ -419,8 +429,19 @@ class Network:
 
     # -- the address space (every method below is called holding the lock) -------------
 
+    def _check_active(self, what: str) -> None:
+        if self._saved is None:
+            raise OSError(errno.ENETDOWN, f"Network is down: {what} on {self!r}, which was "
+                          "left (or never entered): use the socket inside `with network:`")
+
     def _bind(self, sock: _NetCommon, address: Any) -> None:
-        """Bind ``sock`` to ``address`` (``None``: an AF_UNIX autobind name)."""
+        """Bind ``sock`` to ``address`` (``None``: an AF_UNIX autobind name).
+
+        Any socket-like object with ``_family``, ``_type``, ``_fd``,
+        ``_options``, ``_binding`` and ``_sockname`` may be bound here (the
+        datagram sockets too); :meth:`_unbind` gives the address back.
+        """
+        self._check_active("bind()")
         if sock._family == _AF_UNIX:
             self._bind_unix(sock, address)
             return
@@ -483,8 +504,9 @@ class Network:
         reuse = _option(sock, socket.SO_REUSEADDR)
         client = self._clients.get(port)
         for other in (*self._ports.get(port, ()), *(() if client is None else (client,))):
-            if other is sock or not _overlap(sock._family, ip, sock, other):
-                continue
+            if other is sock or other._type != sock._type \
+                    or not _overlap(sock._family, ip, sock, other):
+                continue  # TCP and UDP have a port space each
             if reuse and _option(other, socket.SO_REUSEADDR) \
                     and type(other) is not _NetListener:
                 continue  # Linux: both reuse, and the other one is not listening
@@ -517,6 +539,22 @@ class Network:
                     and not _option(other, _IPV6_V6ONLY, socket.IPPROTO_IPV6):
                 wildcard, mapped = other, True
         return wildcard, mapped
+
+    def _lookup(self, kind: int, family: int, ip: str, port: int) -> Any:
+        """The socket of type ``kind`` bound to ``(ip, port)`` or its wildcard, if any.
+
+        Where a datagram sent to ``(ip, port)`` goes (a TCP connect asks
+        :meth:`_listener_for`, which also knows about listening).
+        """
+        wildcard = None
+        for other in self._ports.get(port, ()):
+            if other._type != kind or other._family != family:
+                continue
+            if other._binding[0] == ip:
+                return other
+            if other._binding[0] in _WILDCARDS and wildcard is None:
+                wildcard = other
+        return wildcard
 
     # -- connecting --------------------------------------------------------------------
 
@@ -577,6 +615,7 @@ class Network:
 
     def _connect(self, sock: NetSocket, address: Any) -> None:
         """``connect(address)`` of a new or bound network socket."""
+        self._check_active("connect()")
         if sock._family == _AF_UNIX:
             self._connect_unix(sock, address)
             return
