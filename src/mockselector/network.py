@@ -315,10 +315,11 @@ class Network:
             >>> import socket
             >>> with Network() as net:
             ...     net.blackhole(("10.9.9.9", 443))
-            ...     socket.create_connection(("10.9.9.9", 443), timeout=0.01)
-            Traceback (most recent call last):
-            ...
-            TimeoutError: timed out
+            ...     try:
+            ...         socket.create_connection(("10.9.9.9", 443), timeout=0.01)
+            ...     except socket.timeout as error:  # TimeoutError from Python 3.10 on
+            ...         print(error)
+            timed out
         """
         if isinstance(address, tuple):
             host, port = address[0], int(address[1])
