@@ -36,6 +36,7 @@ def _patched_names() -> dict[str, Any]:
     names["PollSelector._selector_cls"] = selectors.PollSelector._selector_cls
     names["EpollSelector._selector_cls"] = selectors.EpollSelector._selector_cls
     names["DefaultSelector"] = selectors.DefaultSelector
+    names["os.sendfile"] = os.sendfile
     names["policy._loop_factory"] = vars(asyncio.DefaultEventLoopPolicy).get("_loop_factory")
     return names
 
@@ -702,3 +703,15 @@ def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard() -> None:
         assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5000) is exact
         assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5001) is wildcard
         assert net._lookup(socket.SOCK_DGRAM, socket.AF_INET, "127.0.0.1", 5000) is None
+
+
+def test_os_sendfile_to_an_in_memory_socket_sends_the_file(tmp_path: Any) -> None:
+    path = tmp_path / "data"
+    path.write_bytes(b"0123456789")
+    with Network(), open(path, "rb") as file:
+        a, b = socket.socketpair()
+        assert os.sendfile(a.fileno(), file.fileno(), 2, 5) == 5
+        assert b.recv(100) == b"23456"
+        assert os.sendfile(a.fileno(), file.fileno(), None, 4) == 4
+        assert b.recv(100) == b"0123" and file.tell() == 4
+        assert os.sendfile(a.fileno(), file.fileno(), 10, 5) == 0

@@ -15,17 +15,20 @@ anything.  Other parts of the network layer add their own stand-ins with
 from __future__ import annotations
 
 import asyncio
+import os
 import select
 import selectors
 import socket
 from typing import Any
 
 from . import _core, _netloop, _netpoll
+from .descriptors import SOCKET_FD_BASE
 
 # -- the real objects, captured at import ---------------------------------------------------
 
 _RealSocket = socket.socket
 _real_socketpair = socket.socketpair
+_real_sendfile = getattr(os, "sendfile", None)
 _real: dict[str, Any] = {
     "getaddrinfo": socket.getaddrinfo,
     "gethostbyname": socket.gethostbyname,
@@ -129,6 +132,36 @@ def getnameinfo(sockaddr: Any, flags: int) -> tuple[str, str]:
     return network._getnameinfo(sockaddr, flags)  # type: ignore[no-any-return]
 
 
+# -- os.sendfile -------------------------------------------------------------------------
+
+
+def sendfile(out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
+    """``os.sendfile`` inside a network: to an in-memory socket, the file goes by ``send``.
+
+    Servers that send files with ``os.sendfile(sock.fileno(), ...)`` (pyftpdlib,
+    say) would hand the kernel a virtual descriptor.  The socket's ``send``
+    gives the kernel's outcomes: a count, ``BlockingIOError`` on a full
+    window, ``BrokenPipeError``.
+    """
+    network = _core.state.network
+    sock = network._sources.get(int(out_fd)) if network is not None \
+        and isinstance(out_fd, int) and out_fd >= SOCKET_FD_BASE else None
+    if sock is None:
+        return _real_sendfile(out_fd, in_fd, offset, count)  # type: ignore[misc,no-any-return]
+    data = os.pread(in_fd, count, offset) if offset is not None else os.read(in_fd, count)
+    if not data:
+        return 0
+    try:
+        sent: int = sock.send(data)
+    except BaseException:
+        if offset is None:
+            os.lseek(in_fd, -len(data), os.SEEK_CUR)
+        raise
+    if offset is None and sent < len(data):
+        os.lseek(in_fd, sent - len(data), os.SEEK_CUR)  # what was read but not sent
+    return sent
+
+
 # -- what is installed ----------------------------------------------------------------------
 
 #: ``(owner, attribute, stand-in)``: what a network installs, in order.
@@ -150,6 +183,8 @@ if hasattr(select, "poll"):
 if hasattr(select, "epoll"):
     PATCHES += [(select, "epoll", _netpoll.epoll),
                 (selectors.EpollSelector, "_selector_cls", _netpoll.epoll)]
+if _real_sendfile is not None:
+    PATCHES.append((os, "sendfile", sendfile))
 # New event loops made through the default policy (asyncio.run, asyncio.Runner,
 # asyncio.new_event_loop) are in-memory loops on the network.
 _policy = asyncio.DefaultEventLoopPolicy
