@@ -715,3 +715,28 @@ def test_os_sendfile_to_an_in_memory_socket_sends_the_file(tmp_path: Any) -> Non
         assert os.sendfile(a.fileno(), file.fileno(), None, 4) == 4
         assert b.recv(100) == b"0123" and file.tell() == 4
         assert os.sendfile(a.fileno(), file.fileno(), 10, 5) == 0
+
+
+def test_an_asyncio_server_in_a_thread_answers_a_blocking_client() -> None:
+    ready, stop = threading.Event(), threading.Event()
+
+    async def serve() -> None:
+        server = await asyncio.start_server(_echo_upper, "127.0.0.1", 8002)
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+        server.close()
+        await server.wait_closed()
+
+    with Network():
+        thread = threading.Thread(target=asyncio.run, args=(serve(),))
+        thread.start()
+        assert ready.wait(5)
+        try:
+            for _ in range(10):
+                with socket.create_connection(("localhost", 8002), timeout=5) as client:
+                    client.sendall(b"threads\n")
+                    assert client.makefile("rb").readline() == b"THREADS\n"
+        finally:
+            stop.set()
+            thread.join(5)

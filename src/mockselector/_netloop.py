@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import selectors
 import socket
+import threading
 from typing import Any
 
 from . import _core
@@ -18,6 +19,12 @@ from .aio import TestSelectorEventLoop
 
 _real_socketpair = socket.socketpair
 _RealDefaultSelector = selectors.DefaultSelector
+
+# While other threads run, how long the loop waits on its real selector before it
+# looks at its in-memory sockets again (a thread that connects to one of its
+# servers, or sends to one of its sockets, cannot wake a real wait).  Short:
+# servers running on the loop in a thread answer clients of other threads.
+_SLICE = 0.002
 
 
 class NetworkEventLoop(TestSelectorEventLoop):
@@ -36,6 +43,12 @@ class NetworkEventLoop(TestSelectorEventLoop):
         self._csock.setblocking(False)
         self._internal_fds += 1  # type: ignore[attr-defined]
         self._add_reader(self._ssock.fileno(), self._read_from_self)  # type: ignore[attr-defined]
+
+    def _wait(self, real: selectors.BaseSelector, timeout: float | None
+              ) -> list[tuple[selectors.SelectorKey, int]]:
+        if threading.active_count() > 1:
+            timeout = _SLICE if timeout is None else min(timeout, _SLICE)
+        return super()._wait(real, timeout)
 
     async def getaddrinfo(self, host: Any, port: Any, *, family: int = 0, type: int = 0,
                           proto: int = 0, flags: int = 0) -> list[Any]:
