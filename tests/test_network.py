@@ -740,3 +740,40 @@ def test_an_asyncio_server_in_a_thread_answers_a_blocking_client() -> None:
         finally:
             stop.set()
             thread.join(5)
+
+
+def test_allowed_destinations_work_from_asyncio_too() -> None:
+    real_server = socket.create_server(("127.0.0.1", 0))
+    port = real_server.getsockname()[1]
+
+    async def main() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        conn, _ = real_server.accept()
+        conn.sendall(b"real\n")
+        line = await reader.readline()
+        writer.close()
+        conn.close()
+        return line
+
+    try:
+        with Network(allow=[f"127.0.0.1:{port}"]):
+            assert asyncio.run(main()) == b"real\n"
+    finally:
+        real_server.close()
+
+
+def test_allow_takes_a_list_not_one_str() -> None:
+    with pytest.raises(TypeError, match="list"):
+        Network(allow="pypi.org:443")
+
+
+def test_an_allowed_name_is_resolved_by_the_real_dns() -> None:
+    name = socket.gethostname()
+    try:
+        real = socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)
+    except OSError:
+        pytest.skip(f"this machine's own name {name!r} does not resolve here")
+    with Network(allow=[name]):
+        assert socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM) == real
+    with Network(), pytest.raises(socket.gaierror):
+        socket.getaddrinfo(name, 80)

@@ -763,7 +763,8 @@ def make_real(sock: _NetCommon, target: Any, real_socket: Any) -> None:
     """Turn ``sock`` into a socket backed by ``real_socket`` and connect that to ``target``.
 
     The options set so far and the timeout are carried over (holding no lock
-    while connecting: a real connect may take time).
+    while connecting: a real connect may take time).  A non-blocking socket
+    connects before this returns, as an ``AF_UNIX`` socket may.
     """
     options = dict(sock._options or {})
     with _core.lock:
@@ -773,5 +774,11 @@ def make_real(sock: _NetCommon, target: Any, real_socket: Any) -> None:
         sock._become(_RealBacked)
     for (level, optname), value in options.items():
         real_socket.setsockopt(level, optname, value)
-    real_socket.settimeout(sock._timeout)
-    real_socket.connect(target)
+    # A non-blocking socket connects at once too: asyncio waits for the connect on the
+    # descriptor it saw before (the virtual one), which no real event would reach.
+    timeout = sock._timeout
+    real_socket.settimeout(None if timeout == 0.0 else timeout)
+    try:
+        real_socket.connect(target)
+    finally:
+        real_socket.settimeout(timeout)

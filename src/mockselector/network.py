@@ -222,6 +222,9 @@ class Network:
         self._sources: dict[int, Any] = {}
         self._connections: list[Connection] = []
         self._blackholes: set[tuple[str, int | None]] = set()
+        if isinstance(allow, str):
+            raise TypeError(f"allow is a list of destinations, such as [{allow!r}], "
+                            "not one str")
         self._allow = [_parse_allowed(entry) for entry in allow]
         self._allowed_ips: set[tuple[str, int | None]] = set()
         # Makers of sockets of types other than streams, by type (datagrams plug in here).
