@@ -777,3 +777,11 @@ def test_an_allowed_name_is_resolved_by_the_real_dns() -> None:
         assert socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM) == real
     with Network(), pytest.raises(socket.gaierror):
         socket.getaddrinfo(name, 80)
+
+
+def test_select_never_reports_a_mock_double_and_never_mistakes_it_for_a_real_file() -> None:
+    with Network():
+        a, b = socket.socketpair()
+        a.sendall(b"x")
+        mock = mockselector.SocketMock()
+        assert select.select([mock, b], [], [], 0) == ([b], [], [])

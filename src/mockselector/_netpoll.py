@@ -54,6 +54,18 @@ class _Gone:
 _GONE = _Gone()
 
 
+class _Never:
+    """The source of a mock double's descriptor: never ready by itself."""
+
+    _dead = False
+
+    def _readiness(self) -> int:
+        return 0
+
+
+_NEVER = _Never()
+
+
 def _number(fileobj: Any) -> int:
     """The descriptor number of ``fileobj``, as the real calls compute it."""
     if isinstance(fileobj, int):
@@ -77,7 +89,7 @@ def _source(number: int) -> Any:
         if source is not None:
             return source
         if number < SOCKET_FD_BASE:
-            return _GONE  # a mock double: never ready by itself
+            return _NEVER  # a mock double: made ready only through a TestSelector
     if number >= SOCKET_FD_BASE:
         network = _core.state.network
         found = network._sources.get(int(number)) if network is not None else None
