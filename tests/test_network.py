@@ -785,3 +785,30 @@ def test_select_never_reports_a_mock_double_and_never_mistakes_it_for_a_real_fil
         a.sendall(b"x")
         mock = mockselector.SocketMock()
         assert select.select([mock, b], [], [], 0) == ([b], [], [])
+
+
+def test_asyncio_new_event_loop_inside_a_network_is_an_in_memory_loop() -> None:
+    with Network():
+        loop = asyncio.new_event_loop()
+        try:
+            assert isinstance(loop, TestSelectorEventLoop)
+            infos = loop.run_until_complete(loop.getaddrinfo("localhost", 80))
+            assert infos[0][4] == ("127.0.0.1", 80)
+        finally:
+            loop.close()
+    loop = asyncio.new_event_loop()
+    assert not isinstance(loop, TestSelectorEventLoop)
+    loop.close()
+
+
+def test_a_loop_made_before_the_network_fails_loudly_on_in_memory_sockets() -> None:
+    loop = asyncio.new_event_loop()  # a stock loop: its selector is the kernel's
+    try:
+        with Network():
+            server = socket.create_server(("127.0.0.1", 8003))
+            with pytest.raises(OSError) as info:
+                loop.run_until_complete(asyncio.open_connection("127.0.0.1", 8003))
+            assert info.value.errno == errno.EBADF
+            server.close()
+    finally:
+        loop.close()

@@ -57,3 +57,31 @@ def test_the_marker_passes_options_to_the_network(pytester: pytest.Pytester, run
             assert network._allow == [("127.0.0.1", 5432)]
     """)
     run().assert_outcomes(passed=1)
+
+
+def test_a_pytest_asyncio_test_with_the_network_fixture_runs_on_the_network(
+    pytester: pytest.Pytester, run: Any,
+) -> None:
+    pytest.importorskip("pytest_asyncio", reason="the test dependency pytest-asyncio")
+    pytester.makepyfile("""
+        import asyncio
+        import pytest
+        from mockselector import TestSelectorEventLoop
+
+        @pytest.mark.asyncio
+        async def test_by_address(network):
+            async def echo(reader, writer):
+                writer.write(await reader.readline())
+                writer.close()
+
+            network.add_host("api.internal", "10.0.0.9")
+            server = await asyncio.start_server(echo, "10.0.0.9", 8000)
+            reader, writer = await asyncio.open_connection("api.internal", 8000)
+            writer.write(b"ping\\n")
+            assert await reader.readline() == b"ping\\n"
+            writer.close()
+            server.close()
+            await server.wait_closed()
+            assert isinstance(asyncio.get_running_loop(), TestSelectorEventLoop)
+    """)
+    run().assert_outcomes(passed=1)
