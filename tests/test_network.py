@@ -812,3 +812,28 @@ def test_a_loop_made_before_the_network_fails_loudly_on_in_memory_sockets() -> N
             server.close()
     finally:
         loop.close()
+
+
+def test_closing_a_listener_resets_the_connections_nobody_accepted(where: str) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(server.getsockname(), timeout=5)
+    server.close()
+    with pytest.raises(ConnectionResetError):
+        client.recv(10)
+    client.close()
+
+
+def test_a_peer_that_closes_gives_eof_and_keeps_its_address(where: str) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(server.getsockname(), timeout=5)
+    conn, _ = server.accept()
+    conn.sendall(b"bye")
+    conn.close()
+    assert client.recv(10) == b"bye"
+    assert client.recv(10) == b""
+    assert client.getpeername() == server.getsockname()
+    for sock in (client, server):
+        sock.close()
+    with pytest.raises(OSError) as info:
+        client.getsockname()
+    assert info.value.errno == errno.EBADF

@@ -133,7 +133,16 @@ class Connection:
 
     @property
     def family(self) -> socket.AddressFamily:
-        """The address family of both ends."""
+        """The address family of both ends.
+
+        Example::
+
+            >>> import socket
+            >>> with Network() as net:
+            ...     a, b = socket.socketpair()
+            ...     net.connections[0].family
+            <AddressFamily.AF_UNIX: 1>
+        """
         return socket.AddressFamily(self._family)
 
     bytes_to_server: int
@@ -141,7 +150,17 @@ class Connection:
 
     @property
     def state(self) -> str:
-        """``"open"``, ``"closing"`` (one end closed) or ``"closed"``."""
+        """``"open"``, ``"closing"`` (one end closed) or ``"closed"``.
+
+        Example::
+
+            >>> import socket
+            >>> with Network() as net:
+            ...     a, b = socket.socketpair()
+            ...     a.close()
+            ...     net.connections[0].state
+            'closing'
+        """
         closed = self._client_end._dead + self._server_end._dead
         return ("open", "closing", "closed")[closed]
 
