@@ -477,7 +477,8 @@ def test_select_without_timeout_that_could_never_return_stalls() -> None:
             select.select([b], [], [])
 
 
-@pytest.mark.parametrize("kind", ["poll", "epoll", "DefaultSelector"])
+@pytest.mark.parametrize("kind", ["poll", "epoll", "DefaultSelector", "SelectSelector",
+                                  "PollSelector", "EpollSelector"])
 def test_pollers_report_in_memory_readiness(kind: str) -> None:
     with Network():
         a, b = socket.socketpair()
@@ -494,7 +495,7 @@ def test_pollers_report_in_memory_readiness(kind: str) -> None:
                 a.sendall(b"x")
                 assert poller.poll(1) == [(b.fileno(), select.EPOLLIN)]
         else:
-            with selectors.DefaultSelector() as selector:
+            with getattr(selectors, kind)() as selector:
                 key = selector.register(b, selectors.EVENT_READ)
                 assert selector.select(0) == []
                 a.sendall(b"x")
@@ -837,3 +838,44 @@ def test_a_peer_that_closes_gives_eof_and_keeps_its_address(where: str) -> None:
     with pytest.raises(OSError) as info:
         client.getsockname()
     assert info.value.errno == errno.EBADF
+
+
+@pytest.mark.parametrize("kind", ["PollSelector", "EpollSelector", "SelectSelector"])
+def test_stdlib_selectors_wait_on_real_and_in_memory_sockets_together(kind: str) -> None:
+    real_a, real_b = socket.socketpair()
+    try:
+        with Network(), getattr(selectors, kind)() as selector:
+            a, b = socket.socketpair()
+            memory_key = selector.register(b, selectors.EVENT_READ)
+            real_key = selector.register(real_b, selectors.EVENT_READ)
+            timer = threading.Timer(0.02, real_a.sendall, (b"real",))
+            timer.start()
+            assert selector.select(5) == [(real_key, selectors.EVENT_READ)]
+            timer.join()
+            a.sendall(b"memory")
+            ready = {key.fd for key, _ in selector.select(5)}
+            assert ready == {memory_key.fd, real_key.fd}
+    finally:
+        real_a.close()
+        real_b.close()
+
+
+def test_epoll_oneshot_and_edge_triggered_entries(where: str) -> None:
+    with select.epoll() as poller:
+        a, b = socket.socketpair()
+        poller.register(b.fileno(), select.EPOLLIN | select.EPOLLONESHOT)
+        a.sendall(b"x")
+        assert poller.poll(0) == [(b.fileno(), select.EPOLLIN)]
+        assert poller.poll(0) == []  # disabled until modified
+        poller.modify(b.fileno(), select.EPOLLIN | select.EPOLLET)
+        assert poller.poll(0) == [(b.fileno(), select.EPOLLIN)]
+        assert poller.poll(0) == []  # no new edge
+        b.recv(10)
+        assert poller.poll(0) == []
+        a.sendall(b"y")
+        assert poller.poll(0) == [(b.fileno(), select.EPOLLIN)]
+        with pytest.raises(FileExistsError):
+            poller.register(b.fileno(), select.EPOLLIN)
+        poller.unregister(b.fileno())
+        with pytest.raises(FileNotFoundError):
+            poller.unregister(b.fileno())
