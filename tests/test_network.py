@@ -115,6 +115,18 @@ def test_an_unknown_name_raises_gaierror_naming_it_and_the_remedy() -> None:
     assert "db.internal" in str(info.value) and "add_host" in str(info.value)
 
 
+@pytest.mark.parametrize("args", [
+    ("127.0.0.1", 80), ("::1", "80"), ("127.0.0.1", None, 0, socket.SOCK_STREAM),
+    (None, 80, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE),
+    (None, 80, socket.AF_INET, socket.SOCK_STREAM),
+    ("127.0.0.1", 53, 0, socket.SOCK_DGRAM, 0, socket.AI_CANONNAME),
+])
+def test_getaddrinfo_answers_numeric_hosts_as_the_kernel_does(args: tuple[Any, ...]) -> None:
+    kernel = socket.getaddrinfo(*args)
+    with Network():
+        assert socket.getaddrinfo(*args) == kernel
+
+
 def test_getaddrinfo_entries_have_the_kernels_shape() -> None:
     kernel = socket.getaddrinfo("127.0.0.1", 80)
     with Network():
