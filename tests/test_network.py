@@ -891,3 +891,16 @@ def test_epoll_oneshot_and_edge_triggered_entries(where: str) -> None:
         poller.unregister(b.fileno())
         with pytest.raises(FileNotFoundError):
             poller.unregister(b.fileno())
+
+
+def test_closed_sockets_leave_nothing_behind_in_the_network() -> None:
+    with Network() as net:
+        server = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(server.getsockname())
+        conn, _ = server.accept()
+        pair = socket.socketpair()
+        unbound = socket.socket()
+        for sock in (client, conn, server, *pair, unbound):
+            sock.close()
+        assert net._sources == {} and net._ports == {} and net._clients == {}
+        assert net.listeners == []

@@ -126,9 +126,11 @@ class _NetCommon(MockSocket):
         return 0
 
     def _release(self) -> None:
-        """Give back the address this socket holds (holding the lock)."""
+        """Give back the address this socket holds, and its number (holding the lock)."""
         if self._binding is not None:
             self._net._unbind(self)
+        else:
+            self._net._sources.pop(int(self._fd), None)
 
     def _become(self, cls: type[_NetCommon]) -> None:
         """Change state: the same object, another class (holding the lock)."""
