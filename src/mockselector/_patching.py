@@ -27,6 +27,7 @@ from .descriptors import SOCKET_FD_BASE
 # -- the real objects, captured at import ---------------------------------------------------
 
 _RealSocket = socket.socket
+_AF_INET = int(socket.AF_INET)
 _real_socketpair = socket.socketpair
 _real_sendfile = getattr(os, "sendfile", None)
 _real: dict[str, Any] = {
@@ -72,6 +73,8 @@ class NetworkSocket(_RealSocket, metaclass=_SocketType):
         network = _core.state.network
         if network is None or fileno is not None:
             return _RealSocket(family, type, proto, fileno)
+        if family == -1 and type == -1 and proto == -1:  # socket.socket(): TCP over IPv4
+            return network._stream(_AF_INET, 0, socket.getdefaulttimeout())
         return network._socket(family, type, proto)
 
 

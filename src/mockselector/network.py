@@ -405,16 +405,12 @@ class Network:
         kind = _SOCK_STREAM if type == -1 else int(type)
         proto = 0 if proto == -1 else int(proto)
         if kind == _SOCK_STREAM and family in _STREAM_FAMILIES:  # the common case, first
-            sock = new_socket(self, family, proto, socket.getdefaulttimeout())
-            self._sources[int(sock._fd)] = sock
-            return sock
+            return self._stream(family, proto, socket.getdefaulttimeout())
         timeout = 0.0 if kind & _SOCK_NONBLOCK else socket.getdefaulttimeout()
         kind &= ~_TYPE_FLAGS
         if family in _STREAM_FAMILIES:
             if kind == _SOCK_STREAM:
-                sock = new_socket(self, family, proto, timeout)
-                self._sources[int(sock._fd)] = sock
-                return sock
+                return self._stream(family, proto, timeout)
             factory = self._factories.get(kind)
             if factory is not None:
                 return factory(self, family, kind, proto, timeout)
@@ -424,6 +420,12 @@ class Network:
         raise OSError(errno.EAFNOSUPPORT,
                       f"Address family not supported by protocol: {family!r} sockets "
                       "are not served by the network")
+
+    def _stream(self, family: int, proto: int, timeout: float | None) -> NetSocket:
+        """A new stream socket of the network."""
+        sock = new_socket(self, family, proto, timeout)
+        self._sources[int(sock._fd)] = sock
+        return sock
 
     def _socketpair(self, family: int, type: int, proto: int) -> tuple[Any, Any]:
         """What ``socket.socketpair()`` returns inside the network."""
@@ -645,8 +647,13 @@ class Network:
         ip, port, rest = self._inet_address(sock, address, "connect", local=False)
         if ip in _WILDCARDS:  # Linux connects to the loopback address
             ip = "127.0.0.1" if ip == "0.0.0.0" else "::1"
-        target = (ip, port, *rest) if sock._family == _AF_INET6 else (ip, port)
-        if self._ip_allowed(ip, port):
+        if sock._family == _AF_INET6:
+            target = (ip, port, *rest)
+        elif address[0] is ip and address[1] is port:
+            target = address  # already canonical: no copy
+        else:
+            target = (ip, port)
+        if self._allow and self._ip_allowed(ip, port):
             make_real(sock, target, _patching.real_socket(sock._family, _SOCK_STREAM,
                                                           sock._proto))
             return
@@ -659,7 +666,8 @@ class Network:
                 sock._binding = sock._sockname = (ip, port_of_client) \
                     if sock._family != _AF_INET6 else (ip, port_of_client, *rest)
                 self._clients[port_of_client] = sock
-            if (ip, port) in self._blackholes or (ip, None) in self._blackholes:
+            if self._blackholes and ((ip, port) in self._blackholes
+                                     or (ip, None) in self._blackholes):
                 self._black_hole(sock, target)
                 return
             deadline = None
