@@ -37,6 +37,7 @@ def _patched_names() -> dict[str, Any]:
     names["EpollSelector._selector_cls"] = selectors.EpollSelector._selector_cls
     names["DefaultSelector"] = selectors.DefaultSelector
     names["os.sendfile"] = os.sendfile
+    names["selectors._fileobj_to_fd"] = selectors._fileobj_to_fd  # type: ignore[attr-defined]
     names["policy._loop_factory"] = vars(asyncio.DefaultEventLoopPolicy).get("_loop_factory")
     return names
 
@@ -904,3 +905,16 @@ def test_closed_sockets_leave_nothing_behind_in_the_network() -> None:
             sock.close()
         assert net._sources == {} and net._ports == {} and net._clients == {}
         assert net.listeners == []
+
+
+def test_stdlib_selectors_in_a_network_watch_the_librarys_own_sockets_too() -> None:
+    with Network(), selectors.DefaultSelector() as selector:
+        a, b = mockselector.socketpair()
+        listener = mockselector.ListenSocket(address=("127.0.0.1", 80))
+        key = selector.register(b, selectors.EVENT_READ)
+        listen_key = selector.register(listener, selectors.EVENT_READ)
+        a.sendall(b"x")
+        client = listener.new_connection()
+        assert {k.fd for k, _ in selector.select(1)} == {key.fd, listen_key.fd}
+        for sock in (a, b, client, listener):
+            sock.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import select as _select
+import selectors
 import time
 from collections.abc import Iterable
 from selectors import EVENT_READ, EVENT_WRITE
@@ -27,6 +28,7 @@ from ._core import Stalled
 from .descriptors import SOCKET_FD_BASE, FileDescriptor
 
 _real_select = _select.select
+_real_fileobj_to_fd = selectors._fileobj_to_fd  # type: ignore[attr-defined]
 _real_poll = getattr(_select, "poll", None)
 _real_epoll = getattr(_select, "epoll", None)
 
@@ -95,6 +97,22 @@ def _source(number: int) -> Any:
         found = network._sources.get(int(number)) if network is not None else None
         return found if found is not None else _GONE
     return None
+
+
+def fileobj_to_fd(fileobj: Any) -> int:
+    """``selectors._fileobj_to_fd`` inside a network: it also learns in-memory sockets.
+
+    The stdlib selectors hand their poller plain numbers; an in-memory
+    socket the network did not make itself (``mockselector.socketpair()``, a
+    ``ListenSocket``) is known by its number from then on.
+    """
+    number: int = _real_fileobj_to_fd(fileobj)
+    if number >= SOCKET_FD_BASE and not isinstance(fileobj, int):
+        source = getattr(fileobj.fileno(), "source", None)
+        network = _core.state.network
+        if source is not None and network is not None:
+            network._sources.setdefault(number, source)
+    return number
 
 
 def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | None,

@@ -179,6 +179,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (select, "select", _netpoll.select),
     # The stdlib selectors bind their poller at import: replace it in the classes.
     (selectors.SelectSelector, "_select", staticmethod(_netpoll.select)),
+    (selectors, "_fileobj_to_fd", _netpoll.fileobj_to_fd),
 ]
 if hasattr(select, "poll"):
     PATCHES += [(select, "poll", _netpoll.poll),
