@@ -918,3 +918,16 @@ def test_stdlib_selectors_in_a_network_watch_the_librarys_own_sockets_too() -> N
         assert {k.fd for k, _ in selector.select(1)} == {key.fd, listen_key.fd}
         for sock in (a, b, client, listener):
             sock.close()
+
+
+def test_a_socket_whose_connect_failed_cannot_listen(where: str) -> None:
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    sock = socket.socket()
+    with pytest.raises(ConnectionRefusedError):
+        sock.connect(("127.0.0.1", port))
+    assert _errno_of(sock.listen) == errno.EINVAL
+    with pytest.raises(ConnectionRefusedError):  # it may try to connect again
+        sock.connect(("127.0.0.1", port))
+    sock.close()

@@ -243,7 +243,11 @@ class NetSocket(_NetCommon):
         backlog = max(0, int(backlog))
         with _core.lock:
             self._check_open("listen()")
-            if self._binding is None:
+            binding = self._binding
+            if type(binding) is tuple and self._net._clients.get(binding[1]) is self:
+                # Linux: a socket that tried to connect (and took a port) cannot listen.
+                raise _oserror(errno.EINVAL, self, "listen() after connect()")
+            if binding is None:
                 self._net._bind(self, _any_address(self._family) if self._family != _AF_UNIX
                                 else None)
             self._become(_NetListener)

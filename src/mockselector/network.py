@@ -470,7 +470,7 @@ class Network:
         if sock._family == _AF_UNIX:
             self._bind_unix(sock, address)
             return
-        ip, port, rest = self._inet_address(sock, address, "bind", local=True)
+        ip, port, rest = self._inet_address(sock, address, "bind")
         if ip not in _WILDCARDS and not self._known(ip):
             raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address: "
                           f"bind() to {ip!r}: {_hint('the address')}")
@@ -583,7 +583,7 @@ class Network:
 
     # -- connecting --------------------------------------------------------------------
 
-    def _inet_address(self, sock: _NetCommon, address: Any, what: str, local: bool
+    def _inet_address(self, sock: _NetCommon, address: Any, what: str
                       ) -> tuple[str, int, tuple[Any, ...]]:
         """``(ip, port, rest)`` of an AF_INET/AF_INET6 address, names resolved here."""
         family = sock._family
@@ -644,7 +644,7 @@ class Network:
         if sock._family == _AF_UNIX:
             self._connect_unix(sock, address)
             return
-        ip, port, rest = self._inet_address(sock, address, "connect", local=False)
+        ip, port, rest = self._inet_address(sock, address, "connect")
         if ip in _WILDCARDS:  # Linux connects to the loopback address
             ip = "127.0.0.1" if ip == "0.0.0.0" else "::1"
         if sock._family == _AF_INET6:
