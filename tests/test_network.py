@@ -931,3 +931,22 @@ def test_a_socket_whose_connect_failed_cannot_listen(where: str) -> None:
     with pytest.raises(ConnectionRefusedError):  # it may try to connect again
         sock.connect(("127.0.0.1", port))
     sock.close()
+
+
+def test_unix_bind_and_connect_errors_match_the_kernel(where: str, tmp_path: Any) -> None:
+    path = str(tmp_path / "s.sock")
+    first = socket.socket(socket.AF_UNIX)
+    first.bind(path)
+    assert first.getsockname() == path
+    second = socket.socket(socket.AF_UNIX)
+    assert _errno_of(lambda: second.bind(path)) == errno.EADDRINUSE
+    assert _errno_of(lambda: second.connect(path)) == errno.ECONNREFUSED  # bound, not listening
+    assert _errno_of(lambda: second.connect(path + ".missing")) == errno.ENOENT
+    first.listen(0)
+    clients = [socket.socket(socket.AF_UNIX)]
+    clients[0].connect(path)
+    late = socket.socket(socket.AF_UNIX)
+    late.setblocking(False)
+    assert _errno_of(lambda: late.connect(path)) == errno.EAGAIN  # the queue holds backlog + 1
+    for sock in (first, second, late, *clients):
+        sock.close()
