@@ -950,3 +950,18 @@ def test_unix_bind_and_connect_errors_match_the_kernel(where: str, tmp_path: Any
     assert _errno_of(lambda: late.connect(path)) == errno.EAGAIN  # the queue holds backlog + 1
     for sock in (first, second, late, *clients):
         sock.close()
+
+
+def test_an_ipv6_wildcard_holds_the_ipv4_port_unless_v6only(where: str) -> None:
+    v4 = socket.socket()
+    v4.bind(("0.0.0.0", 0))
+    v4.listen()
+    port = v4.getsockname()[1]
+    v6 = socket.socket(socket.AF_INET6)
+    assert _errno_of(lambda: v6.bind(("::", port))) == errno.EADDRINUSE
+    v6only = socket.socket(socket.AF_INET6)
+    v6only.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    v6only.bind(("::", port))
+    assert v6only.getsockname()[:2] == ("::", port)
+    for sock in (v4, v6, v6only):
+        sock.close()
