@@ -237,7 +237,8 @@ def test_nobody_listening_refuses(where: str) -> None:
     with pytest.raises(ConnectionRefusedError):
         client.connect(("127.0.0.1", port))
     assert client.getsockname()[1] != 0  # bound to an ephemeral port on the way
-    assert socket.socket().connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
+    with socket.socket() as other:
+        assert other.connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
     nonblocking = socket.socket()
     nonblocking.setblocking(False)
     assert nonblocking.connect_ex(("127.0.0.1", port)) == errno.EINPROGRESS
@@ -892,6 +893,8 @@ def test_epoll_oneshot_and_edge_triggered_entries(where: str) -> None:
         poller.unregister(b.fileno())
         with pytest.raises(FileNotFoundError):
             poller.unregister(b.fileno())
+    a.close()
+    b.close()
 
 
 def test_closed_sockets_leave_nothing_behind_in_the_network() -> None:
