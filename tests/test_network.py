@@ -968,3 +968,30 @@ def test_an_ipv6_wildcard_holds_the_ipv4_port_unless_v6only(where: str) -> None:
     assert v6only.getsockname()[:2] == ("::", port)
     for sock in (v4, v6, v6only):
         sock.close()
+
+
+def test_many_threads_connect_at_once() -> None:
+    with Network() as net:
+        server = socket.create_server(("127.0.0.1", 9000), backlog=4)
+        served: list[bytes] = []
+
+        def serve() -> None:
+            for _ in range(8 * 50):
+                conn, _ = server.accept()
+                served.append(conn.recv(10))
+                conn.close()
+
+        def connect(n: int) -> None:
+            for _ in range(50):
+                with socket.create_connection(("localhost", 9000), timeout=10) as client:
+                    client.sendall(b"%d" % n)
+
+        threads = [threading.Thread(target=serve)] + [
+            threading.Thread(target=connect, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(served) == sorted(b"%d" % n for n in range(8) for _ in range(50))
+        assert len(net.connections) == 400
+        server.close()
