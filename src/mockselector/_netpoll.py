@@ -116,11 +116,19 @@ def fileobj_to_fd(fileobj: Any) -> int:
 
 
 def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | None,
-          timeout: float | None, what: Callable[[], str]) -> tuple[Any, Any]:
+          timeout: float | None, what: Callable[[], str],
+          peek: Callable[[], bool] | None = None) -> tuple[Any, Any]:
     """Wait for ``check()`` (in memory, holding the lock) or ``poll_real``; ``None`` for none.
 
     Returns ``(in-memory result, real result)``; both ``None`` at the timeout.
+    ``peek`` tells, without changing anything, whether ``check()`` would find
+    something (other threads ask it); by default ``check()`` itself, when it
+    has no side effects.
     """
+    if peek is None:
+        def peek() -> bool:
+            return check() is not None
+
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         with _core.lock:
@@ -148,7 +156,7 @@ def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | N
                 return found, None
             if deadline is None and _core.deadlocked():
                 raise _stalled(what())
-            wait = _core.Wait(what, lambda: check() is not None, deadline is None)
+            wait = _core.Wait(what, peek, deadline is None)
             step = _core.WAIT_SLICE if left is None else min(left, _core.WAIT_SLICE)
             if not _core.wait_for_change(wait, step):
                 raise _stalled(what())
@@ -210,6 +218,12 @@ def select(rlist: Iterable[Any], wlist: Iterable[Any], xlist: Iterable[Any],
     return result
 
 
+def _events_of(mask: int) -> int:
+    """The selector events a poll/epoll mask asks for (the bits coincide in both)."""
+    return (EVENT_READ if mask & (_POLLIN | _POLLRDNORM) else 0) \
+        | (EVENT_WRITE if mask & (_POLLOUT | _POLLWRNORM) else 0)
+
+
 class _Poller:
     """What ``poll`` and ``epoll`` share: a real poller, and a table of in-memory entries."""
 
@@ -230,10 +244,18 @@ class _Poller:
                     break
         return ready or None
 
+    def _peek(self) -> bool:
+        """Whether an entry is ready or gone, without the bookkeeping of ``_events``."""
+        for entry in list(self._virtual.values()):
+            source = entry[1]
+            if source is _GONE or source._dead or source._readiness() & _events_of(entry[0]):
+                return True
+        return False
+
     def _wait(self, timeout: float | None, poll_real: Callable[[float | None], Any],
               what: str) -> list[tuple[int, int]]:
         found, real = _wait(self._ready, poll_real, timeout,
-                            lambda: f"{what} on {sorted(self._virtual)!r}")
+                            lambda: f"{what} on {sorted(self._virtual)!r}", self._peek)
         return (found or []) + (real or [])
 
 
