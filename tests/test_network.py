@@ -995,3 +995,22 @@ def test_many_threads_connect_at_once() -> None:
         assert sorted(served) == sorted(b"%d" % n for n in range(8) for _ in range(50))
         assert len(net.connections) == 400
         server.close()
+
+
+@pytest.mark.parametrize("reuse", [False, True])
+def test_accepted_connections_hold_the_port_of_a_closed_listener(where: str, reuse: bool) -> None:
+    listener = socket.socket()
+    if reuse:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    address = listener.getsockname()
+    client = socket.create_connection(address, timeout=5)
+    conn, _ = listener.accept()
+    listener.close()
+    again = socket.socket()
+    if reuse:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    assert _errno_of(lambda: again.bind(address)) == (None if reuse else errno.EADDRINUSE)
+    for sock in (client, conn, again):
+        sock.close()
