@@ -256,6 +256,8 @@ def test_nonblocking_connect_is_in_progress_then_writable(where: str) -> None:
     _, writable, _ = select.select([], [client], [], 5)
     assert writable == [client]
     assert client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    assert client.connect_ex(server.getsockname()) == 0  # once: the connect completed
+    assert client.connect_ex(server.getsockname()) == errno.EISCONN
     conn, _ = server.accept()
     client.send(b"x")
     assert conn.recv(1) == b"x"
