@@ -1016,3 +1016,40 @@ def test_accepted_connections_hold_the_port_of_a_closed_listener(where: str, reu
     assert _errno_of(lambda: again.bind(address)) == (None if reuse else errno.EADDRINUSE)
     for sock in (client, conn, again):
         sock.close()
+
+
+def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> None:
+    with Network():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        first = socket.create_connection(server.getsockname())
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+        assert select.select([], [waiting], [], 0)[1] == []
+        assert waiting.connect_ex(server.getsockname()) == errno.EALREADY
+        accepted = [server.accept()[0]]  # room: the waiting connect completes
+        assert select.select([], [waiting], [], 0)[1] == [waiting]
+        assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+        accepted.append(server.accept()[0])
+        waiting.send(b"x")
+        assert accepted[1].recv(1) == b"x"
+        for sock in (first, waiting, server, *accepted):
+            sock.close()
+
+
+def test_closing_a_listener_refuses_the_connects_waiting_for_room() -> None:
+    with Network():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        first = socket.create_connection(server.getsockname())
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+        server.close()
+        assert select.select([], [waiting], [], 0)[1] == [waiting]
+        assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
+        first.close()
+        waiting.close()
