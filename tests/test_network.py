@@ -1053,3 +1053,23 @@ def test_closing_a_listener_refuses_the_connects_waiting_for_room() -> None:
         assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
         first.close()
         waiting.close()
+
+
+def test_asyncio_connect_to_a_black_hole_times_out() -> None:
+    async def main() -> None:
+        await asyncio.wait_for(asyncio.open_connection("10.2.2.2", 80), 0.05)
+
+    with Network() as net:
+        net.blackhole("10.2.2.2")
+        with pytest.raises(asyncio.TimeoutError):
+            asyncio.run(main())
+
+
+def test_asyncio_connect_to_a_black_hole_without_timeout_stalls() -> None:
+    async def main() -> None:
+        await asyncio.open_connection("10.2.2.2", 80)
+
+    with Network() as net:
+        net.blackhole("10.2.2.2")
+        with pytest.raises(Stalled):
+            asyncio.run(main())
