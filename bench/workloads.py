@@ -978,6 +978,64 @@ def threads(cfg: Config) -> list[Row]:
     return rows
 
 
+# -- 9. the virtual network --------------------------------------------------------------
+
+
+def connect_trial(batch: int) -> dict[str, float]:
+    """us per connect by address + accept (+ closing both ends, untimed), on the module.
+
+    Run outside a network, ``socket.socket`` is the kernel's (loopback TCP); inside
+    one, the same code makes in-memory sockets.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(batch)
+    address = server.getsockname()
+    opened = []
+    start = time.perf_counter()
+    for _ in range(batch):
+        client = socket.socket()
+        client.connect(address)
+        opened.append(client)
+        opened.append(server.accept()[0])
+    elapsed = time.perf_counter() - start
+    for sock in opened:
+        sock.close()
+    server.close()
+    return {"connect": elapsed / batch * 1e6}
+
+
+def network_connect_trial(batch: int) -> dict[str, float]:
+    with mockselector.Network():
+        return connect_trial(batch)
+
+
+def enter_trial(count: int) -> dict[str, float]:
+    """us to enter and leave a ``Network``."""
+    start = time.perf_counter()
+    for _ in range(count):
+        with mockselector.Network():
+            pass
+    return {"enter": (time.perf_counter() - start) / count * 1e6}
+
+
+def network(cfg: Config) -> list[Row]:
+    batch = min(200 if cfg.quick else 1_000, fd_room() // 2 - 8)
+    raw = interleave({REAL: partial(connect_trial, batch),
+                      OURS: partial(network_connect_trial, batch)}, cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    count = 200 if cfg.quick else 2_000
+    enter = interleave({OURS: partial(enter_trial, count)}, cfg.trials)
+    return [
+        Row("connect by address + accept", "us", meds[REAL]["connect"], meds[OURS]["connect"],
+            Target("ratio_le", 0.5, "<= 0.5x kernel"), samples=_samples(raw, "connect"),
+            note="socket.socket() + connect((ip, port)) + accept(); real: loopback TCP"),
+        Row("enter and leave a Network", "us", "n/a (no kernel equivalent)",
+            median(enter[OURS]["enter"]), Target("ours_le", 100.0, "<= 100 us"),
+            samples={OURS: enter[OURS]["enter"]}),
+    ]
+
+
 WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "echo": sync_echo,
     "asyncio": asyncio_echo,
@@ -987,4 +1045,5 @@ WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "udp": udp_round_trip,
     "tls": tls,
     "threads": threads,
+    "network": network,
 }

@@ -159,13 +159,13 @@ def test_a_recv_timeout_is_exact_while_another_thread_runs() -> None:
     assert 0.3 <= time.monotonic() - start < 5
 
 
-def test_a_timeout_nothing_could_precede_comes_at_once() -> None:
+def test_a_timeout_nothing_could_precede_still_lasts_the_timeout() -> None:
     a, _ = socketpair()
-    a.settimeout(60)
+    a.settimeout(0.3)
     start = time.monotonic()
     with pytest.raises(socket.timeout):
         a.recv(10)
-    assert time.monotonic() - start < 5
+    assert 0.3 <= time.monotonic() - start < 5
 
 
 # -- stalls follow progress ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .aio import (
 from .datagram import DatagramSocket
 from .descriptors import FileDescriptor, Stalled, fd, isfilemock
 from .mocks import FileMock, SocketMock
+from .network import Connection, Network
 from .selector import MockSelector, TestSelector
 from .sockets import ListenSocket, MockSocket, socketpair
 from .testcase import AsyncioTestCase
@@ -31,6 +32,7 @@ from .testcase import AsyncioTestCase
 __all__ = [
     "DEFAULT_PATIENCE",
     "AsyncioTestCase",
+    "Connection",
     "DatagramSocket",
     "EventLoopPolicy",
     "FileDescriptor",
@@ -38,6 +40,7 @@ __all__ = [
     "ListenSocket",
     "MockSelector",
     "MockSocket",
+    "Network",
     "SocketMock",
     "Stalled",
     "TestSelector",

@@ -353,19 +353,17 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
     The one waiting policy:
 
     - another thread's change of state wakes the wait at once (no polling);
-    - while another thread could still act (running, sleeping, waiting with
-      a timeout), a wait with a ``deadline`` (``time.monotonic()`` seconds)
-      ends at the event or at the deadline, never earlier: the kernel's
-      timeouts.  A wait without one raises ``stalled(reason)`` after
+    - a wait with a ``deadline`` (``time.monotonic()`` seconds) ends at the
+      event or at the deadline, never earlier: the kernel's timeouts;
+    - a wait without one, while another thread could still act (running,
+      sleeping, waiting with a timeout), raises ``stalled(reason)`` after
       ``patience`` seconds (default: the process-wide one) in which nothing
       anywhere made progress; any progress restarts the patience;
     - when no other thread could ever act (none runs; all are stuck in
-      library waits or idle, waiting for one another), nothing can happen
-      before the deadline: a wait with one ends at once (``False``: the
-      deadline is skipped to, as virtual time would), one without raises
-      ``stalled(reason)`` at once, and the stuck threads are told too; with
-      ``give_up``, any wait then ends at once with ``False`` (a ``select()``
-      that then returns ``[]``, as it would have had it not waited).
+      library waits or idle, waiting for one another), a wait without a
+      deadline raises ``stalled(reason)`` at once, and the stuck threads are
+      told too; with ``give_up``, any wait then ends at once with ``False``
+      (a ``select()`` that returns ``[]``, as asynctest's did).
 
     The other threads are looked at only when no other is alive (at once) or
     every :data:`RECHECK` seconds of waiting (a thread that ends or blocks
@@ -401,8 +399,12 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
                 if not able and not suspect and others_alive():
                     suspect = True
                 elif not able:
-                    if deadline is not None or give_up:
+                    if give_up:
                         return False
+                    if deadline is not None:
+                        looked = True  # only the deadline can end it: wait it out
+                        condition.wait(max(0.0, deadline - now))
+                        continue
                     stall_others()
                     raise stalled(
                         "no other thread is running" if not others_alive() else

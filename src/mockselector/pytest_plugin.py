@@ -8,7 +8,9 @@ pytest loads it by itself once mockselector is installed (the ``pytest11`` entry
 
 - :func:`mock_selector`: a :class:`~mockselector.TestSelector`;
 - :func:`memory_loop`: a :class:`~mockselector.TestSelectorEventLoop`;
-- :func:`virtual_time_loop`: the same with virtual time.
+- :func:`virtual_time_loop`: the same with virtual time;
+- :func:`network`: a :class:`~mockselector.Network` entered for the test
+  (options from ``@pytest.mark.network(allow=[...])``).
 
 **The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
 command line for every test, fails a test that leaves readers or writers registered on an
@@ -42,6 +44,7 @@ from importlib import metadata
 from typing import Any, Callable, TypeVar
 
 from .aio import TestSelectorEventLoop, assert_no_watchers
+from .network import Network
 from .selector import TestSelector
 
 try:
@@ -49,7 +52,7 @@ try:
 except ImportError:  # pragma: no cover - imported without pytest (a documentation tool)
     pytest = None  # type: ignore[assignment]
 
-__all__ = ["memory_loop", "mock_selector", "virtual_time_loop"]
+__all__ = ["memory_loop", "mock_selector", "network", "virtual_time_loop"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -131,6 +134,30 @@ def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
     yield from _loop(virtual_time=True)
 
 
+@_fixture
+def network(request: Any) -> Iterator[Network]:
+    """A :class:`~mockselector.Network`, entered for the test and left after it.
+
+    Keyword arguments of the marker ``@pytest.mark.network(...)`` on the test
+    (or its class or module) are the network's: ``allow=[...]``.
+
+    Example (a test receives it by naming it)::
+
+        >>> import socket
+        >>> from types import SimpleNamespace
+        >>> def test_refused(network):
+        ...     assert socket.socket().connect_ex(("localhost", 9)) != 0
+        >>> fixture = network.__wrapped__ if hasattr(network, "__wrapped__") else network
+        >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None))
+        >>> for net in fixture(request):
+        ...     test_refused(net)
+    """
+    marker = request.node.get_closest_marker("network")
+    options = dict(marker.kwargs) if marker is not None else {}
+    with Network(**options) as net:
+        yield net
+
+
 def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
     loop = TestSelectorEventLoop(**options)
     try:
@@ -164,7 +191,7 @@ def pytest_addoption(parser: Any) -> None:
 
 
 def pytest_configure(config: Any) -> None:
-    """Register the ``no_watchers`` marker (a pytest hook).
+    """Register the ``network`` and ``no_watchers`` markers (a pytest hook).
 
     Example, with a stand-in for pytest's config::
 
@@ -172,8 +199,13 @@ def pytest_configure(config: Any) -> None:
         ...     def addinivalue_line(self, name, line):
         ...         print(name, line.split(":")[0])
         >>> pytest_configure(Config())
+        markers network(allow=[...])
         markers no_watchers
     """
+    config.addinivalue_line(
+        "markers",
+        "network(allow=[...]): options of the `network` fixture (a mockselector.Network)",
+    )
     config.addinivalue_line(
         "markers",
         "no_watchers: fail the test if it leaves readers or writers registered on an event "

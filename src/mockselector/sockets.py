@@ -326,13 +326,13 @@ class _Endpoint(_RealSocket, _core.Source):
     def settimeout(self, value: float | None) -> None:
         """Set the timeout of blocking calls: ``None`` (none), 0 (non-blocking) or seconds.
 
-        A blocking call that nothing could ever satisfy raises ``TimeoutError``
-        (``socket.timeout``) at once instead of waiting the timeout out.
+        A blocking call raises ``TimeoutError`` (``socket.timeout``) at the
+        timeout, as the kernel's, when nothing happened before.
 
         Example::
 
             >>> import socket
-            >>> sock = MockSocket(eof=False); sock.settimeout(5)
+            >>> sock = MockSocket(eof=False); sock.settimeout(0.05)
             >>> try:
             ...     sock.recv(10)
             ... except socket.timeout as error:
