@@ -296,6 +296,9 @@ def others() -> list[tuple[threading.Thread, str, str]]:
     threads = threading.enumerate()
     listed = set(threads)
     result = []
+    # Pool workers blocked for their next job, by executor: a job just handed to
+    # one of them is out of the queue before the worker runs again.
+    waiting_workers: dict[int, tuple[Any, list[int]]] = {}
     for thread in threads:
         ident = thread.ident
         if ident == me:
@@ -304,7 +307,21 @@ def others() -> list[tuple[threading.Thread, str, str]]:
             result.append((thread, RUNNING, "(starting)"))
             continue
         frame = frames.get(ident)
-        result.append((thread, _kind(ident, frame, listed), where(frame)))
+        kind = _kind(ident, frame, listed)
+        if kind == IDLE and frame is not None and frame.f_code is _POOL_WORKER:
+            reference = frame.f_locals.get("executor_reference")
+            pool = reference() if callable(reference) else None
+            waiting_workers.setdefault(id(pool), (pool, []))[1].append(len(result))
+        result.append((thread, kind, where(frame)))
+    for pool, indexes in waiting_workers.values():
+        # An idle worker has released its pool's idle semaphore, and submit() takes
+        # it back: fewer releases than waiting workers means one of them was handed
+        # a job it has not started yet.
+        semaphore = getattr(pool, "_idle_semaphore", None)
+        if getattr(semaphore, "_value", len(indexes)) < len(indexes):
+            for index in indexes:
+                thread, _, place = result[index]
+                result[index] = (thread, RUNNING, place)
     return result
 
 

@@ -452,7 +452,14 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         if not self._looked_again:
             # Nothing could wake the loop.  Let the TestSelector look once more at the
             # virtual side too: a thread that has just ended may have fed a socket.
+            # A thread's frame cannot tell that it was just woken and has not run
+            # yet: before Stalled, the second look comes after a real pause; before
+            # a jump of virtual time, after the interpreter let such a thread run.
             self._looked_again = True
+            if threads and timeout is None:
+                return self._wait(real, _core.RECHECK)
+            if threads:
+                time.sleep(0)
             return []
         self._looked_again = False
         if timeout is None:
