@@ -297,6 +297,9 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         self._quiet_since: float | None = None
         # Whether the last wait found that nothing could wake the loop (see _wait_outside).
         self._looked_again = False
+        # Whether the loop, with nothing to do and no timer, already waited a moment
+        # for an event before it looks at what could still wake it (see _wait_outside).
+        self._probed = False
         self._real_selector = selector if selector is not None else selectors.DefaultSelector()
         super().__init__(TestSelector(_RealSide(self._real_selector, self)))
 
@@ -392,6 +395,7 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         if event_list:
             self._quiet_since = None
             self._looked_again = False
+            self._probed = False
         super()._process_events(event_list)  # type: ignore[misc]
 
     def _ensure_fd_no_transport(self, fd: Any) -> None:
@@ -430,6 +434,11 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         if timeout is not None and timeout <= 0:
             self._looked_again = False
             return real.select(0)
+        if timeout is None and not self._probed:
+            # Nothing to do and no timer: wait a moment for an event first (events
+            # wake this wait at once), and look at the threads only if none came.
+            self._probed = True
+            return self._wait(real, _core.RECHECK)
         wakers, threads = self._outside_wakers()
         # Running threads, and those about to act, hold virtual time back; threads
         # that wait with a longer timeout (an idle Timer) only keep a loop with no

@@ -218,24 +218,30 @@ class _WrappedSide:
     def select(self, owner: TestSelector, timeout: float | None) -> _Ready:
         """Wait in the wrapped selector; a virtual object made ready for ``owner`` ends it."""
         if (timeout is not None and timeout <= 0) or self.opaque:
-            return self.inner.select(timeout)
+            return self._without(self.wakeup, self.inner.select(timeout))
         wakeup = self.wakeup
-        if wakeup is None:
+        if wakeup is None:  # registered once, for good: two system calls less a wait
             wakeup = self.wakeup = _Wakeup()
+            self.inner.register(wakeup.reader, EVENT_READ, WAKEUP)
         table = id(owner._ready)
         with _LOCK:
             if owner._ready or owner._edge:  # made ready meanwhile: do not sleep
-                return self.inner.select(0)
+                return self._without(wakeup, self.inner.select(0))
             _core.state.sleepers[table] = wakeup
             _core.state.waiters += 1
-        self.inner.register(wakeup.reader, EVENT_READ, WAKEUP)
         try:
             events = self.inner.select(timeout)
         finally:
-            self.inner.unregister(wakeup.reader)
             with _LOCK:
                 del _core.state.sleepers[table]
                 _core.state.waiters -= 1
+        return self._without(wakeup, events)
+
+    @staticmethod
+    def _without(wakeup: _Wakeup | None, events: _Ready) -> _Ready:
+        """``events`` less the wake-up socket's (drained if it was poked)."""
+        if wakeup is None:
+            return events
         if wakeup.poked:
             wakeup.drain()
         return [(key, mask) for key, mask in events if key.fileobj is not wakeup.reader]
