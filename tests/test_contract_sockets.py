@@ -914,10 +914,11 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
             return  # left out: the kernel parses the arguments first, ours raises EBADF first
         method = _ARGUMENT_METHODS[name]
         kinds = _ALL_KINDS
+        template = kinds[kind]()  # the same value on both sides (a fresh buffer for each)
 
         def operation(pair: Any) -> Any:
             args = list(method.args("tcp"))
-            args[position] = kinds[kind]()
+            args[position] = _same(template)
             return badinput_outcome(
                 lambda: method.result(getattr(pair[end], name.partition("#")[0])(*args)))
 
@@ -934,6 +935,16 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
 
     def teardown(self) -> None:
         super().teardown()
+
+
+def _same(value: Any) -> Any:
+    """A value equal to ``value``, in a buffer of its own when it is a mutable one."""
+    if isinstance(value, memoryview):
+        fresh = memoryview(bytearray(value.obj))
+        return fresh if value.c_contiguous else fresh[::2]
+    if isinstance(value, bytearray):
+        return bytearray(value)
+    return value
 
 
 SameAsTheKernelOverTcp.TestCase.settings = settings(
