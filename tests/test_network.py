@@ -701,14 +701,14 @@ def test_a_socket_of_a_network_that_was_left_says_the_network_is_down() -> None:
     sock.close()  # closing still works
 
 
-def test_datagram_sockets_are_refused_clearly_until_a_maker_is_plugged_in() -> None:
+def test_socket_types_without_a_maker_are_refused_clearly_and_makers_plug_in() -> None:
     with Network() as net:
         with pytest.raises(OSError, match="not served by the network"):
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socket.socket(socket.AF_INET, socket.SOCK_RAW)
         made: list[Any] = []
-        net._factories[int(socket.SOCK_DGRAM)] = lambda *args: made.append(args) or "udp"
-        assert socket.socket(socket.AF_INET, socket.SOCK_DGRAM) == "udp"
-        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_DGRAM, 0)
+        net._factories[int(socket.SOCK_RAW)] = lambda *args: made.append(args) or "raw"
+        assert socket.socket(socket.AF_INET, socket.SOCK_RAW) == "raw"
+        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_RAW, 0)
 
 
 def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard() -> None:
