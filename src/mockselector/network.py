@@ -224,9 +224,13 @@ class Network:
         ['192.0.2.10', '2001:db8::10']
     """
 
-    def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False) -> None:
+    def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
+                 trust_test_ca: bool = True) -> None:
         # New asyncio loops of the scope run on a virtual clock (aio's virtual_time).
         self._virtual_time = bool(virtual_time)
+        #: Whether client contexts that load the default CA certificates trust the
+        #: test CA (mockselector.tls.CA_FILE) too while the network is active.
+        self.trust_test_ca = bool(trust_test_ca)
         # DNS: name -> addresses (canonical text), and address -> its first name.
         self._hosts: dict[str, list[str]] = {}
         self._names: dict[str, str] = {}
