@@ -12,12 +12,13 @@ on exit, restoring every name to the very object it was.
 **Extending it.**  Other socket kinds plug in without changing this module:
 a maker of sockets of another type goes in ``network._factories[type]``
 (called as ``factory(network, family, type, proto, timeout)`` by
-``socket.socket()``; datagram sockets), bound with :meth:`Network._bind` /
-:meth:`Network._unbind` in the same address space (TCP and UDP have a port
-space each) and found by address with :meth:`Network._lookup`; a stand-in
-over another stdlib entry point (``ssl.SSLContext.wrap_socket`` for TLS over
-an in-memory stream) is added with ``_patching.add(owner, name, stand_in)``
-and installed and restored with the others.
+``socket.socket()``; datagram sockets plug in so, from ``_netdatagram``),
+bound with :meth:`Network._bind` / :meth:`Network._unbind` in the same
+address space (TCP and UDP have a port space each) and found by address with
+:meth:`Network._lookup`; a stand-in over another stdlib entry point (the
+test CA among the default ones, for TLS) is added with
+``_patching.add(owner, name, stand_in)`` and installed and restored with the
+others.
 
 Example::
 
@@ -194,7 +195,18 @@ class Network:
       ``asyncio.new_event_loop()``) is a
       :class:`~mockselector.TestSelectorEventLoop` that resolves names on
       the loop, so ``start_server(host, port)`` and ``open_connection(name,
-      port)`` go through the network.
+      port)`` go through the network (on a virtual clock with
+      ``virtual_time=True``);
+    - ``socket.socket(..., SOCK_DGRAM)`` makes in-memory datagram sockets
+      that bind and send by address and by name (UDP ports apart from TCP
+      ports); :meth:`datagram_faults` loses, duplicates or reorders their
+      datagrams, reproducibly;
+    - ``SSLContext.wrap_socket()`` of the network's sockets gives a
+      :class:`~mockselector.TLSSocket`, and client contexts that load the
+      default CA certificates trust the test CA
+      (:data:`mockselector.tls.CA_FILE`) too, unless
+      ``trust_test_ca=False``: unmodified https clients verify a server
+      that uses :func:`mockselector.tls.server_context`.
 
     **Outcomes by address.**  Nobody listening: ``ConnectionRefusedError``.
     A full accept queue (``backlog + 1`` connections waiting, as on Linux):
