@@ -11,6 +11,7 @@ import select
 import selectors
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -39,6 +40,10 @@ def _patched_names() -> dict[str, Any]:
     names["os.sendfile"] = os.sendfile
     names["selectors._fileobj_to_fd"] = selectors._fileobj_to_fd  # type: ignore[attr-defined]
     names["policy._loop_factory"] = vars(asyncio.DefaultEventLoopPolicy).get("_loop_factory")
+    names["ssl.SSLContext.load_default_certs"] = vars(ssl.SSLContext)["load_default_certs"]
+    names["ssl.SSLContext.sslsocket_class"] = ssl.SSLContext.sslsocket_class
+    names["ssl.create_default_context"] = ssl.create_default_context
+    names["_core.state.datagrams"] = mockselector._core.state.datagrams
     return names
 
 
@@ -50,6 +55,9 @@ def test_after_the_scope_every_patched_name_is_the_original_object() -> None:
     assert all(after[name] is before[name] for name in before)
     assert inside["socket.socket"] is not before["socket.socket"]
     assert inside["select.select"] is not before["select.select"]
+    assert inside["ssl.SSLContext.load_default_certs"] is not \
+        before["ssl.SSLContext.load_default_certs"]
+    assert inside["_core.state.datagrams"] is not before["_core.state.datagrams"]
 
 
 def test_the_scope_is_restored_when_the_block_raises() -> None:
@@ -701,14 +709,14 @@ def test_a_socket_of_a_network_that_was_left_says_the_network_is_down() -> None:
     sock.close()  # closing still works
 
 
-def test_datagram_sockets_are_refused_clearly_until_a_maker_is_plugged_in() -> None:
+def test_socket_types_without_a_maker_are_refused_clearly_and_makers_plug_in() -> None:
     with Network() as net:
         with pytest.raises(OSError, match="not served by the network"):
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socket.socket(socket.AF_INET, socket.SOCK_RAW)
         made: list[Any] = []
-        net._factories[int(socket.SOCK_DGRAM)] = lambda *args: made.append(args) or "udp"
-        assert socket.socket(socket.AF_INET, socket.SOCK_DGRAM) == "udp"
-        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_DGRAM, 0)
+        net._factories[int(socket.SOCK_RAW)] = lambda *args: made.append(args) or "raw"
+        assert socket.socket(socket.AF_INET, socket.SOCK_RAW) == "raw"
+        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_RAW, 0)
 
 
 def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard() -> None:

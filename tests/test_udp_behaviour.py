@@ -2,7 +2,10 @@
 
 Every test here runs twice: on real ``socket.socket(AF_INET, SOCK_DGRAM)``
 sockets bound to loopback (and ``socket.socketpair(AF_UNIX, SOCK_DGRAM)``), so
-that the kernel says what is right, and on :class:`mockselector.DatagramSocket`.
+that the kernel says what is right, on :class:`mockselector.DatagramSocket`,
+and on the sockets ``socket.socket(family, SOCK_DGRAM)`` makes inside a
+:class:`mockselector.Network` (``kind == "network"``, polled by the network's
+``selectors.DefaultSelector``).
 Ports differ between the two; a test compares what does not depend on them.
 Readiness is observed with ``selectors.DefaultSelector`` for the kernel and
 ``TestSelector`` for ours.  Every socket has a timeout, so no test can hang.
@@ -34,7 +37,7 @@ class Sockets:
         self.made: list[Any] = []
 
     def new(self, family: int = INET) -> Any:
-        sock = socket.socket(family, DGRAM) if self.kind == "kernel" else DatagramSocket(family)
+        sock = DatagramSocket(family) if self.kind == "memory" else socket.socket(family, DGRAM)
         sock.settimeout(2.0)
         self.made.append(sock)
         return sock
@@ -46,7 +49,7 @@ class Sockets:
 
     def pair(self, family: int = INET) -> tuple[Any, Any]:
         if family == UNIX:
-            if self.kind == "kernel":
+            if self.kind != "memory":
                 a, b = socket.socketpair(UNIX, DGRAM)
             else:
                 a, b = mockselector.socketpair(UNIX, DGRAM)
@@ -67,7 +70,7 @@ class Sockets:
         return address
 
     def events(self, sock: Any) -> int:
-        selector = (selectors.DefaultSelector() if self.kind == "kernel"
+        selector = (selectors.DefaultSelector() if self.kind != "memory"
                     else mockselector.TestSelector())
         with selector:
             selector.register(sock, EVENT_READ | EVENT_WRITE)
@@ -76,6 +79,16 @@ class Sockets:
     def close(self) -> None:
         for sock in self.made:
             sock.close()
+
+
+@pytest.fixture(params=["kernel", "memory", "network"])
+def kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The kernel's sockets, ours, or ours made by ``socket.socket()`` inside a Network."""
+    if request.param == "network":
+        with mockselector.Network():
+            yield "network"
+    else:
+        yield str(request.param)
 
 
 @pytest.fixture

@@ -26,6 +26,9 @@ class NetworkEventLoop(TestSelectorEventLoop):
     __test__ = False
 
     def __init__(self, selector: selectors.BaseSelector | None = None, **kwargs: Any) -> None:
+        network = _core.state.network
+        if network is not None and network._virtual_time:
+            kwargs.setdefault("virtual_time", True)  # Network(virtual_time=True)
         super().__init__(selector if selector is not None else _RealDefaultSelector(), **kwargs)
 
     def _make_self_pipe(self) -> None:

@@ -9,7 +9,16 @@ active (a reference kept past the scope) does what the original does.
 
 The real objects are captured at import, before code under test may patch
 anything.  Other parts of the network layer add their own stand-ins with
-:func:`add` (TLS over ``ssl``, datagrams): one list, one restore.
+:func:`add`: one list, one restore.
+
+TLS needs one stand-in of its own: :func:`load_default_certs` over
+``ssl.SSLContext.load_default_certs``, so that client contexts that load the
+default trust store (``ssl.create_default_context()``, urllib, http.client,
+asyncio's ``ssl=True``, urllib3 without ``ca_certs``) trust the test CA too
+while the network's ``trust_test_ca`` is on.  ``wrap_socket`` itself needs
+none: the network's sockets are :class:`~mockselector.MockSocket` subclasses,
+which the dispatcher of :mod:`mockselector.tls` already routes to
+:class:`~mockselector.TLSSocket`.
 """
 
 from __future__ import annotations
@@ -19,10 +28,12 @@ import os
 import select
 import selectors
 import socket
+import ssl
 from typing import Any
 
 from . import _core, _netloop, _netpoll
 from .descriptors import SOCKET_FD_BASE
+from .tls import CA_FILE
 
 # -- the real objects, captured at import ---------------------------------------------------
 
@@ -30,6 +41,7 @@ _RealSocket = socket.socket
 _AF_INET = int(socket.AF_INET)
 _real_socketpair = socket.socketpair
 _real_sendfile = getattr(os, "sendfile", None)
+_real_load_default_certs = ssl.SSLContext.load_default_certs
 _real: dict[str, Any] = {
     "getaddrinfo": socket.getaddrinfo,
     "gethostbyname": socket.gethostbyname,
@@ -165,6 +177,24 @@ def sendfile(out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
     return sent
 
 
+# -- ssl: the test CA among the default ones ----------------------------------------------
+
+
+def load_default_certs(self: ssl.SSLContext,
+                       purpose: ssl.Purpose = ssl.Purpose.SERVER_AUTH) -> None:
+    """``ssl.SSLContext.load_default_certs`` inside a network: the test CA is trusted too.
+
+    The system's CA certificates are loaded as usual; a client context
+    (``Purpose.SERVER_AUTH``) also trusts :data:`mockselector.tls.CA_FILE`
+    while the active network's ``trust_test_ca`` is on, so that unmodified
+    clients verify servers that use :func:`mockselector.tls.server_context`.
+    """
+    _real_load_default_certs(self, purpose)
+    network = _core.state.network
+    if network is not None and network.trust_test_ca and purpose == ssl.Purpose.SERVER_AUTH:
+        self.load_verify_locations(cafile=CA_FILE)
+
+
 # -- what is installed ----------------------------------------------------------------------
 
 #: ``(owner, attribute, stand-in)``: what a network installs, in order.
@@ -189,6 +219,7 @@ if hasattr(select, "epoll"):
                 (selectors.EpollSelector, "_selector_cls", _netpoll.epoll)]
 if _real_sendfile is not None:
     PATCHES.append((os, "sendfile", sendfile))
+PATCHES.append((ssl.SSLContext, "load_default_certs", load_default_certs))
 # New event loops made through the default policy (asyncio.run, asyncio.Runner,
 # asyncio.new_event_loop) are in-memory loops on the network.
 _policy = asyncio.DefaultEventLoopPolicy

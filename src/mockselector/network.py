@@ -12,12 +12,13 @@ on exit, restoring every name to the very object it was.
 **Extending it.**  Other socket kinds plug in without changing this module:
 a maker of sockets of another type goes in ``network._factories[type]``
 (called as ``factory(network, family, type, proto, timeout)`` by
-``socket.socket()``; datagram sockets), bound with :meth:`Network._bind` /
-:meth:`Network._unbind` in the same address space (TCP and UDP have a port
-space each) and found by address with :meth:`Network._lookup`; a stand-in
-over another stdlib entry point (``ssl.SSLContext.wrap_socket`` for TLS over
-an in-memory stream) is added with ``_patching.add(owner, name, stand_in)``
-and installed and restored with the others.
+``socket.socket()``; datagram sockets plug in so, from ``_netdatagram``),
+bound with :meth:`Network._bind` / :meth:`Network._unbind` in the same
+address space (TCP and UDP have a port space each) and found by address with
+:meth:`Network._lookup`; a stand-in over another stdlib entry point (the
+test CA among the default ones, for TLS) is added with
+``_patching.add(owner, name, stand_in)`` and installed and restored with the
+others.
 
 Example::
 
@@ -43,8 +44,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from . import _core, _patching
+from . import _core, _netdatagram, _patching
 from ._core import Stalled
+from ._datagram import Faults
 from ._netsocket import (
     NetSocket,
     _NetCommon,
@@ -193,7 +195,18 @@ class Network:
       ``asyncio.new_event_loop()``) is a
       :class:`~mockselector.TestSelectorEventLoop` that resolves names on
       the loop, so ``start_server(host, port)`` and ``open_connection(name,
-      port)`` go through the network.
+      port)`` go through the network (on a virtual clock with
+      ``virtual_time=True``);
+    - ``socket.socket(..., SOCK_DGRAM)`` makes in-memory datagram sockets
+      that bind and send by address and by name (UDP ports apart from TCP
+      ports); :meth:`datagram_faults` loses, duplicates or reorders their
+      datagrams, reproducibly;
+    - ``SSLContext.wrap_socket()`` of the network's sockets gives a
+      :class:`~mockselector.TLSSocket`, and client contexts that load the
+      default CA certificates trust the test CA
+      (:data:`mockselector.tls.CA_FILE`) too, unless
+      ``trust_test_ca=False``: unmodified https clients verify a server
+      that uses :func:`mockselector.tls.server_context`.
 
     **Outcomes by address.**  Nobody listening: ``ConnectionRefusedError``.
     A full accept queue (``backlog + 1`` connections waiting, as on Linux):
@@ -223,7 +236,13 @@ class Network:
         ['192.0.2.10', '2001:db8::10']
     """
 
-    def __init__(self, *, allow: Iterable[str] = ()) -> None:
+    def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
+                 trust_test_ca: bool = True) -> None:
+        # New asyncio loops of the scope run on a virtual clock (aio's virtual_time).
+        self._virtual_time = bool(virtual_time)
+        #: Whether client contexts that load the default CA certificates trust the
+        #: test CA (mockselector.tls.CA_FILE) too while the network is active.
+        self.trust_test_ca = bool(trust_test_ca)
         # DNS: name -> addresses (canonical text), and address -> its first name.
         self._hosts: dict[str, list[str]] = {}
         self._names: dict[str, str] = {}
@@ -247,7 +266,11 @@ class Network:
         self._allow = [_parse_allowed(entry) for entry in allow]
         self._allowed_ips: set[tuple[str, int | None]] = set()
         # Makers of sockets of types other than streams, by type (datagrams plug in here).
-        self._factories: dict[int, Any] = {}
+        self._factories: dict[int, Any] = {_SOCK_DGRAM: _netdatagram.new_socket}
+        # Where datagrams are routed while the network is active (in _core.state.datagrams),
+        # and the address space it replaced there.
+        self._datagram_space = _netdatagram.NetworkSpace(self)
+        self._saved_datagrams: Any = None
         self._saved: list[Any] | None = None
 
     def __repr__(self) -> str:
@@ -268,6 +291,8 @@ class Network:
                 raise RuntimeError(f"{self!r} is already entered")
             self._saved = _patching.install()
             _core.state.network = self
+            self._saved_datagrams = _core.state.datagrams
+            _core.state.datagrams = self._datagram_space
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -275,6 +300,9 @@ class Network:
             saved, self._saved = self._saved, None
             if _core.state.network is self:
                 _core.state.network = None
+            if _core.state.datagrams is self._datagram_space:
+                _core.state.datagrams = self._saved_datagrams
+            self._saved_datagrams = None
         if saved is not None:
             _patching.restore(saved)
 
@@ -351,6 +379,40 @@ class Network:
             for ip in self._addresses_of(host):
                 self._blackholes.add((ip, port))
                 self._on_network.add(ip)
+
+    def datagram_faults(self, seed: int | None = None, *, loss: float = 0.0,
+                        duplicate: float = 0.0, reorder: float = 0.0) -> Faults:
+        """Lose, duplicate or reorder the datagrams delivered on the network, reproducibly.
+
+        Each datagram that reaches a socket of the network is lost with
+        probability ``loss``, else delivered twice with probability
+        ``duplicate``, and overtakes the one queued before it (still
+        unread) with probability ``reorder``; the draws come from
+        ``random.Random(seed)``.  Returns the :class:`~mockselector._datagram.Faults`
+        whose counters (``lost``, ``duplicated``, ``reordered``,
+        ``delivered``) say what happened; calling it again replaces them
+        (all probabilities 0: no faults).  TCP connections are not touched.
+
+        Example::
+
+            >>> import socket
+            >>> with Network() as net:
+            ...     faults = net.datagram_faults(seed=1, loss=0.5)
+            ...     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            ...     server.bind(("127.0.0.1", 5000))
+            ...     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            ...     for n in range(100):
+            ...         _ = client.sendto(b"%d" % n, ("127.0.0.1", 5000))
+            ...     faults.lost + faults.delivered, 30 < faults.lost < 70
+            (100, True)
+        """
+        faults = Faults(seed, loss, duplicate, reorder)
+        with _core.lock:
+            space = self._datagram_space
+            space.faults = faults if faults.active else None
+            space.direct = space.faults is None
+            space.version += 1  # the routes sockets remember no longer hold
+        return faults
 
     def _addresses_of(self, host: str) -> list[str]:
         numeric = _numeric(host)
@@ -434,6 +496,9 @@ class Network:
         if family != _AF_UNIX:
             raise OSError(errno.EOPNOTSUPP, "Operation not supported: socketpair() of "
                           f"{_family_name(family)} (as on Linux: use AF_UNIX)")
+        if kind == _SOCK_DGRAM:
+            timeout = 0.0 if int(type) & _SOCK_NONBLOCK else socket.getdefaulttimeout()
+            return _netdatagram.new_pair(self, family, int(proto), timeout)
         if kind != _SOCK_STREAM:
             raise OSError(errno.ESOCKTNOSUPPORT, f"Socket type not supported: socketpair() "
                           f"of {socket.SocketKind(kind)!r} is not served by the network")

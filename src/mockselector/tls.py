@@ -40,6 +40,10 @@ mockselector is imported, ``ssl.SSLContext.sslsocket_class`` (the class
 socket, unchanged, to the class that was there before (``ssl.SSLSocket``):
 real TLS sockets are made exactly as without mockselector, and a
 ``SSLContext`` subclass that sets its own ``sslsocket_class`` is left alone.
+Inside a :class:`~mockselector.Network`, the sockets ``socket.socket()``
+makes are in-memory sockets too, wrapped before or after they connect (as
+``http.client`` and urllib3 do); one that the network let through to a real
+destination (``Network(allow=...)``) is wrapped by the real class.
 A virtual descriptor never reaches the real class: an object whose
 ``fileno()`` is virtual but that is not an in-memory socket (a
 :class:`~mockselector.SocketMock`) raises ``OSError(ENOTSOCK)``.
@@ -314,6 +318,11 @@ class TLSSocket(ssl.SSLSocket, _core.Source):
                     self._incoming.pending or sslobj.pending())):
                 events |= EVENT_READ
         return events
+
+    @property
+    def _dead(self) -> bool:
+        """Whether this socket (or the one it wraps) is closed: what the network's pollers ask."""
+        return self._gone or bool(self._raw._dead)
 
     def _watch(self, ready: dict[int, Any], slot: int, key: Any) -> None:
         # While a selector watches this socket, the in-memory socket reports its
@@ -1109,7 +1118,9 @@ class _SSLSocketDispatch(ssl.SSLSocket):
 
     @classmethod
     def _create(cls, sock: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(sock, (MockSocket, ListenSocket)):
+        # A network's socket let through to a real destination (it holds the real
+        # socket in ``_real``) is wrapped by the real class, as a real socket is.
+        if isinstance(sock, (MockSocket, ListenSocket)) and getattr(sock, "_real", None) is None:
             return TLSSocket._create(sock, *args, **kwargs)
         fileno = getattr(sock, "fileno", None)
         if callable(fileno) and isinstance(fileno(), FileDescriptor):
