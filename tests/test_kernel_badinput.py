@@ -755,17 +755,6 @@ _PROTO = (
     "get the proto passed to it (0 by default; socketpair(AF_INET, SOCK_STREAM, 6) gives 6): "
 )
 
-_TCP_SEND = (
-    "TCP accepts a send after the peer's SHUT_RD (and delivers it) or close (then the "
-    "peer's reset makes the next send raise EPIPE); ours raises EPIPE at once, as AF_UNIX "
-    "does"
-)
-_TCP_CLOSED = (
-    "a TCP connection is closed once FINs went both ways or a reset came: getpeername() and "
-    "shutdown() raise ENOTCONN; a reset after the peer's FIN reads EPIPE in SO_ERROR and "
-    "EOF in recv(); ours answers the address, shuts down and reads ECONNRESET"
-)
-
 #: ``"family: case"`` -> why ours differs, what the kernel does and what ours does.
 KNOWN_DIFFERENCES: dict[str, str] = {
     **{
@@ -778,32 +767,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         _SNDBUF + "kernel: returns (131072, 3939840); ours: returns (131072, 212992)",
     "tcp: family, type and proto of both ends":
         _PROTO + "kernel: returns ((2, 1, 6), (2, 1, 0)); ours: returns ((2, 1, 0), (2, 1, 0))",
-    "tcp: send(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendall(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendmsg(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendmsg#address(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendto(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendto#flags(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: sendfile(good) after data, peer SHUT_RD": _TCP_SEND,
-    "tcp: send(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendall(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendmsg(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendmsg#address(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendto(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendto#flags(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: sendfile(good) after data, peer SHUT_RDWR": _TCP_SEND,
-    "tcp: send(good) after data, peer close": _TCP_SEND,
-    "tcp: sendall(good) after data, peer close": _TCP_SEND,
-    "tcp: sendmsg(good) after data, peer close": _TCP_SEND,
-    "tcp: sendmsg#address(good) after data, peer close": _TCP_SEND,
-    "tcp: sendto(good) after data, peer close": _TCP_SEND,
-    "tcp: sendto#flags(good) after data, peer close": _TCP_SEND,
-    "tcp: sendfile(good) after data, peer close": _TCP_SEND,
-    "tcp: getpeername and shutdown once FINs went both ways": _TCP_CLOSED,
-    "tcp: getpeername and shutdown after the peer closed with data unread": _TCP_CLOSED,
-    "tcp: send, send, send, recv after the peer closed": _TCP_SEND,
-    "tcp: the peer's send, then recv, after shutdown(SHUT_RD)": _TCP_SEND,
-    "tcp: SO_ERROR, send, recv after a reset that follows the peer's FIN": _TCP_CLOSED,
 }
 
 

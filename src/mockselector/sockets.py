@@ -1071,7 +1071,7 @@ class MockSocket(_Endpoint):
     def _take_error(self) -> OSError:
         error = self._error
         assert error is not None
-        if isinstance(error, ConnectionResetError):
+        if isinstance(error, (ConnectionResetError, BrokenPipeError)):
             # After a reset, reads see EOF and writes a broken pipe, as with the kernel.
             self._eof = _EOF
             self._in.end()
@@ -1215,7 +1215,10 @@ class MockSocket(_Endpoint):
             data = self._take(bufsize, peek) if bufsize else None
             if data is not None:
                 return data
-            if self._error is not None:
+            error = self._error
+            if error is not None:
+                if isinstance(error, BrokenPipeError) and self._family != _AF_UNIX:
+                    return b""  # TCP: a reset after the peer's FIN; the FIN reads first
                 raise self._take_error()
             if self._eof or self._shut_rd or self._in.eof:
                 return b""
@@ -1367,6 +1370,14 @@ class MockSocket(_Endpoint):
             if self._shut_wr:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r} after "
                                       "shutdown(SHUT_WR) or a reset")
+            if out.reader_gone and self._family != _AF_UNIX:
+                # TCP: a send after the peer closed goes out; the reset that answers
+                # it closes the connection: the next send raises EPIPE, SO_ERROR reads
+                # it, recv() sees EOF.  (Nothing goes out of an empty send.)
+                if data:
+                    self._set_error(BrokenPipeError(
+                        errno.EPIPE, f"Broken pipe: the peer of {self!r} had closed"))
+                return len(data), deadline
             if out.reader_gone:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r}, whose "
                                       "peer is closed or did shutdown(SHUT_RD)")
@@ -1573,9 +1584,17 @@ class MockSocket(_Endpoint):
             ''
         """
         self._check_open("getpeername()")
-        if self._peername is None:
+        if self._peername is None or self._tcp_closed():
             raise _oserror(errno.ENOTCONN, self, "getpeername()")
         return self._peername
+
+    def _tcp_closed(self) -> bool:
+        """Whether this end's TCP connection is closed: FINs went both ways, or a reset
+        came (``getpeername()`` and ``shutdown()`` then raise ``ENOTCONN``)."""
+        if self._family == _AF_UNIX or not self._connected:
+            return False
+        return (self._shut_wr and self._eof == _EOF) \
+            or isinstance(self._error, (ConnectionResetError, BrokenPipeError))
 
     @recorded
     def connect(self, address: Any, /) -> None:
@@ -1656,12 +1675,17 @@ class MockSocket(_Endpoint):
             self._check_open("shutdown()")
             if how not in (_SHUT_RD, _SHUT_WR, _SHUT_RDWR):
                 raise _oserror(errno.EINVAL, self, f"shutdown({how!r})")
+            if self._tcp_closed():
+                raise _oserror(errno.ENOTCONN, self, "shutdown() of a closed connection")
             peer = self._peer
             if how != _SHUT_WR and not self._shut_rd:
                 self._shut_rd = True
                 pipe = self._in
-                pipe.reader_gone = True
-                pipe.refresh()
+                if self._family == _AF_UNIX:
+                    pipe.reader_gone = True  # what the peer sends from now on: EPIPE
+                    pipe.refresh()
+                else:
+                    pipe.end()  # TCP still takes it, and recv() returns it before EOF
                 if peer is not None:
                     peer._changed()
             if how != _SHUT_RD:
@@ -1684,17 +1708,24 @@ class MockSocket(_Endpoint):
         self._rest = None
         unread = inbound.drop_reader()
         peer = self._peer
+        fin_sent = self._shut_wr
         if peer is not None:
+            # A TCP peer whose connection is already closed ignores the reset below.
+            peer_closed = peer._tcp_closed()
             self._peer = peer._peer = None
             peer._eof = _EOF
             outbound.end()
-            if unread and peer._error is None:
+            if unread and peer._error is None and not peer_closed:
                 # Closing with unread data resets the connection (the kernel does it for
                 # TCP, where send sees it, and for AF_UNIX, where send sees a broken pipe).
-                peer._set_error(ConnectionResetError(
+                error: OSError = ConnectionResetError(
                     errno.ECONNRESET,
-                    f"Connection reset by peer ({self!r} closed with unread data)",
-                ), sends=self._family != _AF_UNIX)
+                    f"Connection reset by peer ({self!r} closed with unread data)")
+                if fin_sent and self._family != _AF_UNIX:
+                    # TCP: a reset after the peer's FIN (in CLOSE_WAIT) reads as EPIPE.
+                    error = BrokenPipeError(
+                        errno.EPIPE, f"Broken pipe ({self!r} closed with unread data)")
+                peer._set_error(error, sends=self._family != _AF_UNIX)
             peer._changed()
         # The pipes no longer refer to this socket: no reference cycle keeps it alive.
         inbound.reader = None
