@@ -1137,3 +1137,34 @@ def test_a_closed_pair_is_freed_without_the_garbage_collector() -> None:
         assert [ref() for ref in refs] == [None, None]
     finally:
         gc.enable()
+
+
+# -- bad arguments of the faces, refused as the kernel refuses them ---------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ListenSocket(address=5),
+    lambda: ListenSocket().bind(None),
+    lambda: ListenSocket(address=("127.0.0.1", 0)).listen("x"),
+    lambda: socketpair(seed=1.5),
+    lambda: MockSocket(seed=1.5),
+    lambda: socketpair()[0].recv(bufsize=10),
+], ids=["ListenSocket(address=5)", "bind(None)", "listen('x')", "socketpair(seed=1.5)",
+        "MockSocket(seed=1.5)", "recv(bufsize=)"])
+def test_a_bad_argument_raises_type_error(make: Any) -> None:
+    with pytest.raises(TypeError):
+        make()
+
+
+def test_a_pair_with_an_unknown_proto_raises_eprotonosupport(kind: str) -> None:
+    make = socket.socketpair if kind == "kernel" else socketpair
+    with pytest.raises(OSError) as raised:
+        make(socket.AF_UNIX, socket.SOCK_STREAM, 99)
+    assert raised.value.errno == errno.EPROTONOSUPPORT
+
+
+def test_a_pair_made_with_sock_nonblock_is_non_blocking(kind: str) -> None:
+    make = socket.socketpair if kind == "kernel" else socketpair
+    a, b = make(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
+    with a, b:
+        assert (a.type, a.gettimeout(), b.gettimeout()) == (socket.SOCK_STREAM, 0.0, 0.0)
