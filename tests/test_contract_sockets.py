@@ -22,7 +22,6 @@ import selectors
 import socket
 import socketserver
 import sys
-import termios
 import time
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable
@@ -804,26 +803,26 @@ _BAD_CALLS = [
 _SIOCOUTQNSD = 0x894B
 
 
+def _twin(value: Any) -> Any:
+    """A fresh buffer equal to ``value`` (a call may write into it), or ``value`` itself."""
+    if isinstance(value, bytearray):
+        return bytearray(value)
+    if isinstance(value, memoryview):
+        twin = memoryview(bytearray(value.obj))
+        return twin if value.c_contiguous else twin[::2]
+    return value
+
+
 class SameAsTheKernelOverTcp(SameAsTheKernel):
     """The same machine on a loopback TCP connection and an in-memory AF_INET pair, with flags,
     timeouts and the bad arguments that agree today.
 
-    Left out, because ours differs today (see ``KNOWN_DIFFERENCES`` in
-    test_kernel_badinput.py, whose fixes should re-enable them here):
+    Left out:
 
-    - sends to a peer that did ``shutdown(SHUT_RD)`` or closed: TCP accepts them
-      (and delivers them after ``SHUT_RD``), ours raises ``BrokenPipeError`` (``_TCP_SEND``);
-    - ``getpeername()`` and ``shutdown()`` once FINs went both ways, or the peer closed with
-      data unread (a reset): TCP raises ``ENOTCONN`` (the connection is closed), ours answers
-      the address and shuts down;
-    - ``recv(..., MSG_DONTWAIT)`` of a socket with a timeout and nothing to read: Python
-      retries until the timeout (``TimeoutError``), ours raises ``BlockingIOError``;
-    - ``SO_ERROR`` and ``recv`` after a reset from a peer that had shut down writing: TCP
-      reads ``EPIPE`` and sees EOF (a reset after a FIN), ours ``ECONNRESET``;
-    - ``recvfrom(0)`` with nothing to read: Python makes the call (``BlockingIOError``),
-      ours returns ``(b"", None)`` at once;
-    - bad arguments to a closed socket: the kernel parses the arguments first (``TypeError``
-      and the like), ours raises ``EBADF`` first;
+    - sends to a peer that did ``shutdown(SHUT_RDWR)`` (or both shutdowns): TCP answers the
+      data with a reset whose effects at each end (what it still delivers, which errors it
+      leaves) the in-memory pair does not model; ``SHUT_RD`` alone and a closed peer are
+      compared;
     - blocking sockets (``settimeout(None)``): the kernel would wait for ever where ours
       raises ``Stalled``, by design.
     """
@@ -832,8 +831,6 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.reset = [False, False]
-        self.reset_after_fin = [False, False]
         self.timeout = [0.0, 0.0]
 
     def pairs(self) -> tuple[Any, Any]:
@@ -857,27 +854,10 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
                     break
                 time.sleep(0.0005)
 
-    def closing(self, end: int) -> None:
-        # Closing with data unread sends a reset instead of a FIN.
-        sock = self.kernel[end]
-        if sock.fileno() != -1:
-            unread = fcntl.ioctl(sock.fileno(), termios.FIONREAD, bytes(4))
-            reset = int.from_bytes(unread, sys.byteorder) > 0
-            self.reset[1 - end] |= reset
-            self.reset_after_fin[1 - end] |= reset and self.shut_wr[end]
-
     def excluded(self, operation: str, end: int) -> bool:
         peer = 1 - end
-        if operation == "send":  # TCP takes it; ours: EPIPE
-            return self.shut_rd[peer] or self.closed[peer]
-        if self.reset_after_fin[end] and operation in (
-                "so_error", "recv", "recv with MSG_DONTWAIT"):
-            return True  # TCP: EPIPE and EOF; ours: ECONNRESET
-        if operation == "recv with MSG_DONTWAIT":  # Python waits for the timeout; ours does not
-            return bool(self.timeout[end])
-        if operation in ("getpeername", "shutdown"):  # TCP: ENOTCONN; ours answers
-            return self.reset[end] or all(
-                self.shut_wr[side] or self.closed[side] for side in (end, peer))
+        if operation == "send":  # to a peer shut both ways: TCP answers with a reset
+            return self.shut_rd[peer] and self.shut_wr[peer]
         return False
 
     @rule(end=st.integers(0, 1))
@@ -910,15 +890,13 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
     @rule(end=st.integers(0, 1), call=st.sampled_from(_BAD_CALLS))
     def bad_argument(self, end: int, call: tuple[str, int, str]) -> None:
         name, position, kind = call
-        if self.closed[end]:
-            return  # left out: the kernel parses the arguments first, ours raises EBADF first
         method = _ARGUMENT_METHODS[name]
         kinds = _ALL_KINDS
-        template = kinds[kind]()  # the same value on both sides (a fresh buffer for each)
+        bad = kinds[kind]()  # one value (names differ in length), a fresh copy per call
 
         def operation(pair: Any) -> Any:
             args = list(method.args("tcp"))
-            args[position] = _same(template)
+            args[position] = _twin(bad)
             return badinput_outcome(
                 lambda: method.result(getattr(pair[end], name.partition("#")[0])(*args)))
 
@@ -935,16 +913,6 @@ class SameAsTheKernelOverTcp(SameAsTheKernel):
 
     def teardown(self) -> None:
         super().teardown()
-
-
-def _same(value: Any) -> Any:
-    """A value equal to ``value``, in a buffer of its own when it is a mutable one."""
-    if isinstance(value, memoryview):
-        fresh = memoryview(bytearray(value.obj))
-        return fresh if value.c_contiguous else fresh[::2]
-    if isinstance(value, bytearray):
-        return bytearray(value)
-    return value
 
 
 SameAsTheKernelOverTcp.TestCase.settings = settings(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import itertools
+import os
 import pickle
 import socket
 import threading
@@ -484,16 +485,35 @@ def test_connect_of_a_standalone_socket_records_the_peer_address() -> None:
         ("example.com", 80), call(("example.com", 80)))
 
 
-def test_connect_of_a_connected_socket_raises_eisconn(pair: tuple[MockSocket, MockSocket]) -> None:
-    with pytest.raises(OSError) as raised:
-        pair[0].connect(("example.com", 80))
+def _pair_of(kind: str, family: int) -> tuple[Any, Any]:
+    """A connected pair of ``family`` (AF_UNIX, or AF_INET: TCP) on the kernel or in memory."""
+    if kind == "memory":
+        return socketpair(family)
+    if family == socket.AF_UNIX:
+        return socket.socketpair()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        return client, listener.accept()[0]
+
+
+def test_connect_of_a_connected_tcp_socket_raises_eisconn(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_INET)
+    with a, b, pytest.raises(OSError) as raised:
+        a.connect(("127.0.0.1", 9))
     assert raised.value.errno == errno.EISCONN
 
 
-def test_connect_ex_returns_an_error_number_instead_of_raising(
-    pair: tuple[MockSocket, MockSocket],
-) -> None:
-    assert (MockSocket().connect_ex(("h", 1)), pair[0].connect_ex(("h", 1))) == (0, errno.EISCONN)
+def test_connect_of_a_connected_unix_socket_looks_the_name_up_first(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_UNIX)
+    with a, b, pytest.raises(ConnectionRefusedError):
+        a.connect(f"\0mockselector-test-{os.getpid()}-unbound")
+
+
+def test_connect_ex_returns_an_error_number_instead_of_raising(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_INET)
+    with a, b:
+        assert a.connect_ex(("127.0.0.1", 9)) == errno.EISCONN
+    assert MockSocket().connect_ex(("h", 1)) == 0
 
 
 def test_bind_of_a_standalone_socket_sets_its_address() -> None:
@@ -502,10 +522,19 @@ def test_bind_of_a_standalone_socket_sets_its_address() -> None:
     assert sock.getsockname() == ("127.0.0.1", 4000)
 
 
-def test_bind_of_a_connected_socket_raises_einval(pair: tuple[MockSocket, MockSocket]) -> None:
-    with pytest.raises(OSError) as raised:
-        pair[0].bind(("127.0.0.1", 4000))
+def test_bind_of_a_connected_tcp_socket_raises_einval(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_INET)
+    with a, b, pytest.raises(OSError) as raised:
+        a.bind(("127.0.0.1", 0))
     assert raised.value.errno == errno.EINVAL
+
+
+def test_bind_names_an_unnamed_unix_socketpair_end(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_UNIX)
+    name = f"\0mockselector-test-{os.getpid()}-{kind}"
+    with a, b:
+        a.bind(name)
+        assert a.getsockname() == name.encode()  # an abstract name reads back as bytes
 
 
 def test_a_standalone_socket_has_made_up_inet_addresses() -> None:
@@ -519,12 +548,32 @@ def test_sendfile_sends_the_file_through_send(pair: tuple[MockSocket, MockSocket
     assert b.recv(100) == b"file content"
 
 
-@pytest.mark.parametrize("operation", ["listen", "accept", "sendto", "recvmsg", "detach", "dup"])
+@pytest.mark.parametrize("operation", ["listen", "accept", "detach", "dup"])
 def test_operations_an_in_memory_stream_cannot_do_raise_os_error(operation: str) -> None:
-    sock = MockSocket()
-    arguments = {"sendto": (b"x", ("h", 1)), "recvmsg": (10,)}.get(operation, ())
     with pytest.raises(OSError):
-        getattr(sock, operation)(*arguments)
+        getattr(MockSocket(), operation)()
+
+
+def test_sendto_on_a_connected_unix_stream_raises_eisconn(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_UNIX)
+    with a, b, pytest.raises(OSError) as raised:
+        a.sendto(b"x", f"\0mockselector-test-{os.getpid()}-unbound")
+    assert raised.value.errno == errno.EISCONN
+
+
+def test_sendto_on_a_connected_tcp_stream_ignores_the_address(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_INET)
+    with a, b:
+        assert a.sendto(b"x", ("127.0.0.1", 9)) == 1
+        b.settimeout(5)
+        assert b.recv(10) == b"x"
+
+
+def test_recvmsg_returns_the_data_and_no_ancillary_data(kind: str) -> None:
+    a, b = _pair_of(kind, socket.AF_UNIX)
+    with a, b:
+        b.sendall(b"hi")
+        assert a.recvmsg(10) == (b"hi", [], 0, None)
 
 
 def test_get_inheritable_is_false() -> None:
@@ -537,7 +586,7 @@ def test_a_mock_socket_cannot_be_pickled() -> None:
 
 
 def test_recv_with_an_unsupported_flag_raises_einval() -> None:
-    with pytest.raises(OSError, match="flags") as info:
+    with pytest.raises(OSError, match="MSG_OOB") as info:
         MockSocket([b"x"]).recv(10, socket.MSG_OOB)
     assert info.value.errno == errno.EINVAL
 
@@ -1093,3 +1142,34 @@ def test_a_closed_pair_is_freed_without_the_garbage_collector() -> None:
         assert [ref() for ref in refs] == [None, None]
     finally:
         gc.enable()
+
+
+# -- bad arguments of the faces, refused as the kernel refuses them ---------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ListenSocket(address=5),
+    lambda: ListenSocket().bind(None),
+    lambda: ListenSocket(address=("127.0.0.1", 0)).listen("x"),
+    lambda: socketpair(seed=1.5),
+    lambda: MockSocket(seed=1.5),
+    lambda: socketpair()[0].recv(bufsize=10),
+], ids=["ListenSocket(address=5)", "bind(None)", "listen('x')", "socketpair(seed=1.5)",
+        "MockSocket(seed=1.5)", "recv(bufsize=)"])
+def test_a_bad_argument_raises_type_error(make: Any) -> None:
+    with pytest.raises(TypeError):
+        make()
+
+
+def test_a_pair_with_an_unknown_proto_raises_eprotonosupport(kind: str) -> None:
+    make = socket.socketpair if kind == "kernel" else socketpair
+    with pytest.raises(OSError) as raised:
+        make(socket.AF_UNIX, socket.SOCK_STREAM, 99)
+    assert raised.value.errno == errno.EPROTONOSUPPORT
+
+
+def test_a_pair_made_with_sock_nonblock_is_non_blocking(kind: str) -> None:
+    make = socket.socketpair if kind == "kernel" else socketpair
+    a, b = make(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
+    with a, b:
+        assert (a.type, a.gettimeout(), b.gettimeout()) == (socket.SOCK_STREAM, 0.0, 0.0)

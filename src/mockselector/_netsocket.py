@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._pipe import DEFAULT_CAPACITY, Pipe
-from .sockets import MockSocket, _any_address, _oserror, _RealSocket
+from .sockets import MockSocket, _any_address, _oserror, _parse, _RealSocket
 
 if TYPE_CHECKING:
     from .network import Network
@@ -101,7 +101,7 @@ class _NetCommon(MockSocket):
         self._check_open("getsockname()")
         return self._sockname
 
-    def setsockopt(self, level: int, optname: int, value: Any, optlen: Any = None) -> None:
+    def setsockopt(self, level: int, optname: int, value: Any, *optlen: Any) -> None:
         """Record an option, as :meth:`MockSocket.setsockopt` does (``SO_REUSEADDR`` counts).
 
         Example::
@@ -114,7 +114,7 @@ class _NetCommon(MockSocket):
             ...         sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
             1
         """
-        MockSocket.setsockopt(self, level, optname, value, optlen)
+        MockSocket.setsockopt(self, level, optname, value, *optlen)
 
     def _option(self, level: int, optname: int) -> Any:
         options = self._options
@@ -227,7 +227,7 @@ class NetSocket(_NetCommon):
                 raise _oserror(errno.EINVAL, self, "bind() of a socket already bound")
             self._net._bind(self, address)
 
-    def listen(self, backlog: int = 128) -> None:
+    def listen(self, *backlog: int) -> None:
         """Listen; an unbound socket is bound to a free port first, as the kernel does.
 
         Example::
@@ -240,7 +240,7 @@ class NetSocket(_NetCommon):
             ...     sock.getsockname() in net.listeners
             True
         """
-        backlog = max(0, int(backlog))
+        size = _backlog_of(self, backlog)
         with _core.lock:
             self._check_open("listen()")
             binding = self._binding
@@ -253,7 +253,7 @@ class NetSocket(_NetCommon):
             self._become(_NetListener)
             self._pending: deque[_NetStream] = deque()
             self._waiting: deque[_NetCommon] = deque()
-            self._backlog = backlog
+            self._backlog = size
             self._net._listening(self)  # type: ignore[arg-type]  # now a _NetListener
             self._changed()
 
@@ -384,7 +384,7 @@ class _NetListener(NetSocket):
         # Linux accepts one connection more than the backlog before it drops SYNs.
         return len(self._pending) > self._backlog
 
-    def listen(self, backlog: int = 128) -> None:
+    def listen(self, *backlog: int) -> None:
         """Listen again (as asyncio does): set the backlog.
 
         Example::
@@ -395,9 +395,10 @@ class _NetListener(NetSocket):
             ...     server = socket.create_server(("127.0.0.1", 0))
             ...     server.listen(5)
         """
+        size = _backlog_of(self, backlog)
         with _core.lock:
             self._check_open("listen()")
-            self._backlog = max(0, int(backlog))
+            self._backlog = size
             self._net._admit(self)
 
     def bind(self, address: Any) -> None:
@@ -596,7 +597,7 @@ class _NetStream(_NetCommon):
         self._check_open("bind()")
         raise _oserror(errno.EINVAL, self, "bind() of a connected socket")
 
-    def listen(self, backlog: int = 128) -> None:
+    def listen(self, *backlog: int) -> None:
         """A connected socket cannot listen: ``OSError(EINVAL)``, as on Linux.
 
         Example::
@@ -788,3 +789,9 @@ def make_real(sock: _NetCommon, target: Any, real_socket: Any) -> None:
         real_socket.connect(target)
     finally:
         real_socket.settimeout(timeout)
+
+
+def _backlog_of(sock: Any, backlog: tuple[int, ...]) -> int:
+    """The backlog of ``listen(*backlog)``, parsed as the kernel's (128 when not given)."""
+    _parse(_RealSocket.listen, sock._family, *backlog)
+    return max(0, int(backlog[0])) if backlog else 128

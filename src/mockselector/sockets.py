@@ -42,6 +42,7 @@ import operator
 import os
 import random
 import socket
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sized
@@ -80,7 +81,16 @@ _BOTH = EVENT_READ | EVENT_WRITE
 _MSG_PEEK = int(socket.MSG_PEEK)
 _MSG_DONTWAIT = int(socket.MSG_DONTWAIT)
 _MSG_WAITALL = int(socket.MSG_WAITALL)
+_MSG_OOB = int(socket.MSG_OOB)
+_MSG_TRUNC = int(socket.MSG_TRUNC)
+_MSG_ERRQUEUE = int(getattr(socket, "MSG_ERRQUEUE", 0x2000))
+_MSG_FASTOPEN = int(getattr(socket, "MSG_FASTOPEN", 0x20000000))
+_MSG_CMSG_CLOEXEC = int(getattr(socket, "MSG_CMSG_CLOEXEC", 0x40000000))
 _RECV_FLAGS = _MSG_PEEK | _MSG_DONTWAIT | _MSG_WAITALL
+# The flags an in-memory stream acts on when receiving; the kernel ignores the others,
+# but for MSG_OOB (no urgent data ever waits: EINVAL) and MSG_ERRQUEUE (TCP: the error
+# queue is empty: EAGAIN).
+_RECV_ACTED = _RECV_FLAGS | _MSG_OOB | _MSG_ERRQUEUE
 # Send flags that change nothing in memory (no signal is ever raised; no batching).
 _SEND_FLAGS = _MSG_DONTWAIT | int(getattr(socket, "MSG_NOSIGNAL", 0)) \
     | int(getattr(socket, "MSG_MORE", 0)) | int(getattr(socket, "MSG_EOR", 0))
@@ -88,6 +98,31 @@ _SHUT_RD, _SHUT_WR, _SHUT_RDWR = int(socket.SHUT_RD), int(socket.SHUT_WR), int(s
 _AF_UNIX = int(socket.AF_UNIX)
 _AF_INET6 = int(socket.AF_INET6)
 _SOCK_STREAM = int(socket.SOCK_STREAM)
+_SOL_SOCKET = int(socket.SOL_SOCKET)
+_SOCK_NONBLOCK = int(getattr(socket, "SOCK_NONBLOCK", 0))
+_SOCK_CLOEXEC = int(getattr(socket, "SOCK_CLOEXEC", 0))
+_IPPROTO_TCP = int(socket.IPPROTO_TCP)
+_IPPROTO_IP = int(socket.IPPROTO_IP)
+_IPPROTO_IPV6 = int(socket.IPPROTO_IPV6)
+_SO_TYPE, _SO_ERROR = int(socket.SO_TYPE), int(socket.SO_ERROR)
+_SO_RCVBUF, _SO_SNDBUF = int(socket.SO_RCVBUF), int(socket.SO_SNDBUF)
+_SO_PROTOCOL = int(getattr(socket, "SO_PROTOCOL", 38))
+_SO_DOMAIN = int(getattr(socket, "SO_DOMAIN", 39))
+_SO_ACCEPTCONN = int(getattr(socket, "SO_ACCEPTCONN", 30))
+# The option numbers Linux knows at each level (a range is close enough: an unknown
+# number is ENOPROTOOPT), and those it only reads (setting them: ENOPROTOOPT).
+_KNOWN_OPTIONS = {_SOL_SOCKET: 80, _IPPROTO_TCP: 37, _IPPROTO_IP: 50, _IPPROTO_IPV6: 80}
+_READ_ONLY = {(_SOL_SOCKET, _SO_TYPE), (_SOL_SOCKET, _SO_ERROR), (_SOL_SOCKET, 17),
+              (_SOL_SOCKET, 28), (_SOL_SOCKET, _SO_ACCEPTCONN), (_SOL_SOCKET, 31),
+              (_SOL_SOCKET, _SO_PROTOCOL), (_SOL_SOCKET, _SO_DOMAIN), (_IPPROTO_IP, 9),
+              (_IPPROTO_IP, 14)}
+# What SO_RCVBUF/SO_SNDBUF may become (Linux doubles the value, within these bounds).
+_MIN_BUFFER, _MAX_BUFFER = 2304, 2 * 212992
+# The kernel's defaults for a TCP connection's receive buffer (tcp_rmem).
+_TCP_RCVBUF = 131072
+_INT_MAX = 2**31 - 1
+_SSIZE_MAX = sys.maxsize
+_NO_FLAGS = 0
 
 _Buffer = Union[bytes, bytearray, memoryview]
 
@@ -95,6 +130,7 @@ _Buffer = Union[bytes, bytearray, memoryview]
 # socket's soft EOF, which feed() may still precede); delivered.
 _NO_EOF, _EOF_SCRIPT, _EOF = range(3)
 _END = object()  # the end of a script given as an iterator
+_MISSING: Any = object()  # an argument not given (where None has a meaning of its own)
 
 
 def _oserror(code: int, sock: Any, what: str) -> OSError:
@@ -146,6 +182,63 @@ def _with_port(address: Any) -> Any:
     if isinstance(address, tuple) and len(address) >= 2 and address[1] == 0:
         return (address[0], _core.state.next_port(), *address[2:])
     return address
+
+
+# -- arguments: parsed as the kernel's socket module parses them ------------------------------
+
+_parsers: dict[int, socket.socket] = {}
+
+
+def _parser(family: int) -> socket.socket:
+    """A closed real socket of ``family``, to parse arguments with.
+
+    Its C methods parse their arguments exactly as those of any real socket
+    (types, ranges, the differences between Python versions), then fail with
+    ``EBADF`` on its descriptor, -1: no system call ever reaches a real one.
+    """
+    parser = _parsers.get(family)
+    if parser is None:
+        try:
+            parser = _RealSocket(family, _SOCK_STREAM)
+        except OSError:  # a family this machine does not have
+            parser = _RealSocket(_AF_UNIX, _SOCK_STREAM)
+        parser.setblocking(True)  # a positive timeout would poll the closed descriptor
+        parser.close()
+        parser = _parsers.setdefault(family, parser)
+    return parser
+
+
+def _parse(method: Callable[..., Any], family: int, *args: Any) -> Any:
+    """Parse ``args`` as the real ``method`` of a socket of ``family`` does (``TypeError``,
+    ``OverflowError``, ``ValueError``, ``BufferError``); return what it returns when it
+    answers without a system call (``recv(0)``), else ``None``."""
+    try:
+        return method(_parser(family), *args)
+    except OSError as error:
+        if error.errno != errno.EBADF:
+            raise
+        return None
+
+
+def _probe_address(address: Any, family: int) -> Any:
+    """``address`` with a numeric host in place of a name, so that parsing it never
+    resolves a name for real (the network resolves it, when one is installed)."""
+    if family != _AF_UNIX and isinstance(address, tuple) and address \
+            and isinstance(address[0], (str, bytes, bytearray)):
+        return ("::" if family == _AF_INET6 else "0.0.0.0", *address[1:])
+    return address
+
+
+def _parse_address(method: Callable[..., Any], family: int, *args: Any) -> None:
+    """Parse the arguments of a call whose last one is an address of ``family``."""
+    _parse(method, family, *args[:-1], _probe_address(args[-1], family))
+
+
+def _unix_name(address: Any) -> Any:
+    """An AF_UNIX name as ``getsockname()`` returns it: an abstract one (``"\\0..."``)
+    as bytes, a path as a str."""
+    name = os.fsencode(address) if isinstance(address, str) else bytes(address)
+    return name if name.startswith(b"\0") else os.fsdecode(name)
 
 
 def _outside_lock(func: Callable[[], Any]) -> Any:
@@ -297,7 +390,7 @@ class _Endpoint(_RealSocket, _core.Source):
             raise _oserror(errno.EBADF, self, what)
 
     @recorded
-    def setblocking(self, flag: bool) -> None:
+    def setblocking(self, flag: bool, /) -> None:
         """Make the socket blocking (``True``) or non-blocking (``False``).
 
         Example::
@@ -308,6 +401,10 @@ class _Endpoint(_RealSocket, _core.Source):
             ...
             BlockingIOError: [Errno 11] Resource temporarily unavailable...
         """
+        if flag is not True and flag is not False:
+            # A C long before 3.12 (TypeError, OverflowError), any truth value since.
+            _parse(_RealSocket.setblocking, self._family, flag)
+            flag = bool(flag) if _SETBLOCKING_TAKES_ANY else bool(int(flag))
         self._check_open("setblocking()")
         self._timeout = None if flag else 0.0
 
@@ -323,7 +420,7 @@ class _Endpoint(_RealSocket, _core.Source):
         return self._timeout != 0.0
 
     @recorded
-    def settimeout(self, value: float | None) -> None:
+    def settimeout(self, value: float | None, /) -> None:
         """Set the timeout of blocking calls: ``None`` (none), 0 (non-blocking) or seconds.
 
         A blocking call raises ``TimeoutError`` (``socket.timeout``) at the
@@ -339,8 +436,9 @@ class _Endpoint(_RealSocket, _core.Source):
             ...     print(error)
             timed out
         """
+        timeout = _check_timeout(value)
         self._check_open("settimeout()")
-        self._timeout = _check_timeout(value)
+        self._timeout = timeout
 
     @recorded
     def gettimeout(self) -> float | None:
@@ -367,10 +465,16 @@ class _Endpoint(_RealSocket, _core.Source):
         return self._sockname
 
     @recorded
-    def setsockopt(self, level: int, optname: int, value: Any, optlen: Any = None) -> None:
+    def setsockopt(self, level: int, optname: int, value: Any, optlen: Any = _MISSING, /
+                   ) -> None:
         """Record an option; :meth:`getsockopt` returns it.
 
-        ``SO_RCVBUF`` also sets the receive buffer (the peer's send window).
+        Arguments, levels and options are checked as the kernel checks them
+        (``ENOPROTOOPT`` for an unknown option, ``EOPNOTSUPP`` or
+        ``ENOPROTOOPT`` for an unknown level, ``EINVAL`` for a value shorter
+        than an int, ``EFAULT`` for the ``(level, optname, None, optlen)``
+        form).  ``SO_RCVBUF`` (doubled, as Linux does) also sets the receive
+        buffer, the peer's send window.
 
         Example::
 
@@ -380,7 +484,28 @@ class _Endpoint(_RealSocket, _core.Source):
             >>> sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
             1
         """
+        if optlen is _MISSING:
+            _parse(_RealSocket.setsockopt, self._family, level, optname, value)
+            size = 4 if isinstance(value, int) else memoryview(value).nbytes
+        else:
+            _parse(_RealSocket.setsockopt, self._family, level, optname, value, optlen)
+            size = int(optlen)
+        level, optname = int(level), int(optname)
         self._check_open("setsockopt()")
+        self._check_option(level, optname, "setsockopt()")
+        if level == _IPPROTO_IP and (level, optname) in _READ_ONLY:
+            raise _oserror(errno.ENOPROTOOPT, self, f"setsockopt({level}, {optname})")
+        if size < 4 or size > _INT_MAX:
+            raise _oserror(errno.EINVAL, self, f"setsockopt() of {size} bytes")
+        if optlen is not _MISSING:
+            raise _oserror(errno.EFAULT, self, "setsockopt() without a value")
+        if (level, optname) in _READ_ONLY or not self._knows_option(level, optname):
+            raise _oserror(errno.ENOPROTOOPT, self, f"setsockopt({level}, {optname})")
+        if not isinstance(value, int):
+            value = int.from_bytes(memoryview(value).cast("B")[:4], sys.byteorder, signed=True)
+        if level == _SOL_SOCKET and optname in (_SO_RCVBUF, _SO_SNDBUF) \
+                and self._type == _SOCK_STREAM:
+            value = min(max(2 * value, _MIN_BUFFER), _MAX_BUFFER)
         with _core.lock:
             if self._options is None:
                 self._options = {}
@@ -390,12 +515,31 @@ class _Endpoint(_RealSocket, _core.Source):
     def _option_set(self, level: int, optname: int, value: Any) -> None:
         """React to an option just set (holding the lock)."""
 
+    def _check_option(self, level: int, optname: int, what: str) -> None:
+        """The kernel's answer to an unknown level: none on SOL_SOCKET; on AF_UNIX
+        ``EOPNOTSUPP`` for any other; on TCP ``EOPNOTSUPP`` from getsockopt and
+        ``ENOPROTOOPT`` from setsockopt."""
+        if level == _SOL_SOCKET or self._type != _SOCK_STREAM:
+            return
+        if self._family == _AF_UNIX or (level not in _KNOWN_OPTIONS
+                                        and what.startswith("get")):
+            raise _oserror(errno.EOPNOTSUPP, self, f"{what} at level {level}")
+        if level not in _KNOWN_OPTIONS:
+            raise _oserror(errno.ENOPROTOOPT, self, f"{what} at level {level}")
+
+    def _knows_option(self, level: int, optname: int) -> bool:
+        """Whether the kernel knows option ``optname`` of ``level`` (stream sockets)."""
+        if self._type != _SOCK_STREAM:
+            return True
+        return 0 < optname <= _KNOWN_OPTIONS.get(level, 0)
+
     @recorded
-    def getsockopt(self, level: int, optname: int, buflen: int | None = None) -> Any:
+    def getsockopt(self, level: int, optname: int, buflen: Any = _MISSING, /) -> Any:
         """An option's value: what was set, else a default like the kernel's.
 
         ``SO_ERROR`` returns and clears the pending error (0 when none),
-        ``SO_TYPE`` the type, ``SO_RCVBUF``/``SO_SNDBUF`` the capacity.
+        ``SO_TYPE`` the type, ``SO_RCVBUF``/``SO_SNDBUF`` the buffer sizes.
+        With ``buflen`` (1 to 1024), the value's bytes, as many as fit.
 
         Example::
 
@@ -403,16 +547,29 @@ class _Endpoint(_RealSocket, _core.Source):
             >>> MockSocket().getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             0
         """
+        if buflen is _MISSING:
+            _parse(_RealSocket.getsockopt, self._family, level, optname)
+            buflen = 0
+        else:
+            _parse(_RealSocket.getsockopt, self._family, level, optname, buflen)
+        level, optname, buflen = int(level), int(optname), int(buflen)
         self._check_open("getsockopt()")
-        if level == socket.SOL_SOCKET and optname == socket.SO_ERROR:
+        self._check_option(level, optname, "getsockopt()")
+        if not self._knows_option(level, optname):
+            raise _oserror(errno.ENOPROTOOPT, self, f"getsockopt({level}, {optname})")
+        if level == _SOL_SOCKET and optname == _SO_ERROR:
             value = self._take_so_error()
-        elif level == socket.SOL_SOCKET and optname == socket.SO_TYPE:
+        elif level == _SOL_SOCKET and optname == _SO_TYPE:
             value = self._type
+        elif level == _SOL_SOCKET and optname == _SO_PROTOCOL:
+            value = self._proto
+        elif level == _SOL_SOCKET and optname == _SO_DOMAIN:
+            value = self._family
         else:
             options = self._options or {}
             value = options.get((level, optname), self._default_option(level, optname))
-        if buflen is not None and isinstance(value, int):
-            return value.to_bytes(4, "little", signed=True).ljust(buflen, b"\0")[:buflen]
+        if buflen and isinstance(value, int):
+            return value.to_bytes(4, sys.byteorder, signed=True)[:buflen]
         return value
 
     def _default_option(self, level: int, optname: int) -> Any:
@@ -474,6 +631,7 @@ class _Endpoint(_RealSocket, _core.Source):
             ...
             OSError: [Errno 95] Operation not supported: detach() ...
         """
+        self._check_open("detach()")
         raise _oserror(errno.EOPNOTSUPP, self, "detach() (an in-memory socket has no real fd)")
 
     def dup(self) -> Any:
@@ -486,6 +644,7 @@ class _Endpoint(_RealSocket, _core.Source):
             ...
             OSError: [Errno 95] Operation not supported: dup() ...
         """
+        self._check_open("dup()")
         raise _oserror(errno.EOPNOTSUPP, self, "dup() (an in-memory socket has no real fd)")
 
     def get_inheritable(self) -> bool:
@@ -506,6 +665,8 @@ class _Endpoint(_RealSocket, _core.Source):
 
             >>> MockSocket().set_inheritable(True)
         """
+        if inheritable is not True and inheritable is not False:
+            _parse(_RealSocket.set_inheritable, self._family, inheritable)  # a C int
         self._check_open("set_inheritable()")
 
     def __getstate__(self) -> Any:
@@ -558,6 +719,9 @@ class _Endpoint(_RealSocket, _core.Source):
 
 _NO_DEADLINE = float("inf")
 
+# setblocking() takes any truth value from Python 3.12 on, a C long before.
+_SETBLOCKING_TAKES_ANY = sys.version_info >= (3, 12)
+
 
 # The timeout a new socket starts with, as the kernel's: socket.getdefaulttimeout().
 _getdefaulttimeout = socket.getdefaulttimeout
@@ -574,10 +738,10 @@ def _check_timeout(value: Any) -> float | None:
     seconds = float(value)
     if seconds != seconds:
         raise ValueError("Invalid value NaN (not a number)")
+    if seconds > _MAX_TIMEOUT or seconds < -_MAX_TIMEOUT:
+        raise OverflowError("timestamp out of range for platform time_t")
     if seconds < 0:
         raise ValueError("Timeout value out of range")
-    if seconds > _MAX_TIMEOUT:
-        raise OverflowError("timestamp out of range for platform time_t")
     return seconds + 0.0  # -0.0 -> 0.0
 
 
@@ -907,7 +1071,7 @@ class MockSocket(_Endpoint):
     def _take_error(self) -> OSError:
         error = self._error
         assert error is not None
-        if isinstance(error, ConnectionResetError):
+        if isinstance(error, (ConnectionResetError, BrokenPipeError)):
             # After a reset, reads see EOF and writes a broken pipe, as with the kernel.
             self._eof = _EOF
             self._in.end()
@@ -968,7 +1132,7 @@ class MockSocket(_Endpoint):
         return pipe.read(size, peek)
 
     @recorded_itself
-    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+    def recv(self, bufsize: int, flags: int = 0, /) -> bytes:
         """Receive up to ``bufsize`` bytes; ``b""`` at EOF.
 
         A non-blocking socket with nothing to read raises ``BlockingIOError``;
@@ -988,7 +1152,12 @@ class MockSocket(_Endpoint):
             buf = pipe.buf
             # The fast path: bytes are buffered, the pipe is plain (no recording
             # either), no flags.
-            if buf and pipe.plain and not flags and type(bufsize) is int and bufsize > 0:
+            # (``flags is _NO_FLAGS``: the int 0 itself, which CPython shares; another
+            # zero, or a falsy object that is no flags at all, takes the slow path.)
+            # (The bound is a C ssize_t on 64 bits: beyond it, the slow path raises
+            # OverflowError.)
+            if buf and pipe.plain and flags is _NO_FLAGS and type(bufsize) is int \
+                    and 0 < bufsize <= 0x7FFFFFFFFFFFFFFF:
                 held = len(buf)
                 if bufsize >= held:
                     data = bytes(buf)
@@ -1018,31 +1187,58 @@ class MockSocket(_Endpoint):
         finally:
             _release()
 
-    def _recv(self, bufsize: int, flags: int) -> bytes:
-        bufsize = operator.index(bufsize)
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        flags = _check_flags(flags, _RECV_FLAGS, self, "recv()")
+    def _recv(self, bufsize: Any, flags: Any, what: str = "recv()", waits: bool = False
+              ) -> bytes:
+        """Receive (holding the lock): ``recv()``'s arguments are parsed here.
+
+        ``waits``: a read of 0 bytes still waits for something to read, as
+        ``recvfrom()`` and ``recvmsg()`` do (``recv(0)`` returns at once).
+        """
+        if type(bufsize) is not int or type(flags) is not int or bufsize < 0 \
+                or bufsize > _SSIZE_MAX or not -_INT_MAX - 1 <= flags <= _INT_MAX:
+            _parse(_RealSocket.recvfrom, self._family, bufsize, flags)
+            bufsize, flags = int(bufsize), int(flags)
+        if flags & ~_RECV_FLAGS:
+            self._unusual_recv_flags(flags, what)
+            flags &= _RECV_FLAGS
         peek = bool(flags & _MSG_PEEK)
-        if flags & _MSG_WAITALL and not peek and self._timeout != 0.0 \
-                and not flags & _MSG_DONTWAIT:
+        dontwait = flags & _MSG_DONTWAIT and not self._timeout
+        if flags & _MSG_WAITALL and not peek and self._timeout != 0.0 and not dontwait:
             return self._recv_all(bufsize, flags & ~_MSG_WAITALL)
+        if bufsize == 0 and not waits:
+            return b""  # at once, without looking at the socket (even once closed)
         deadline = None
         while True:
-            self._check_open("recv()")
-            if bufsize == 0:
+            self._check_open(what)
+            if bufsize == 0 and self._can_read():
                 return b""
-            data = self._take(bufsize, peek)
+            data = self._take(bufsize, peek) if bufsize else None
             if data is not None:
                 return data
-            if self._error is not None:
+            error = self._error
+            if error is not None:
+                if isinstance(error, BrokenPipeError) and self._family != _AF_UNIX:
+                    return b""  # TCP: a reset after the peer's FIN; the FIN reads first
                 raise self._take_error()
             if self._eof or self._shut_rd or self._in.eof:
                 return b""
-            if flags & _MSG_DONTWAIT:
+            if dontwait:
+                # Python polls first when the socket has a timeout: only a blocking one
+                # (or a non-blocking one) sees EAGAIN at once.
                 raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
-            deadline = self._block("recv()", deadline, self._can_read,
+            deadline = self._block(what, deadline, self._can_read,
                                    "nothing is buffered and the peer has not closed")
+
+    def _unusual_recv_flags(self, flags: int, what: str) -> None:
+        """Raise what the kernel raises for receive flags beyond those acted on."""
+        self._check_open(what)
+        if flags & _MSG_ERRQUEUE and self._family != _AF_UNIX:
+            # TCP's error queue is empty: EAGAIN, which Python retries until the timeout.
+            if self._timeout:
+                self._block(what, None, lambda: self._dead, "the error queue stays empty")
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        if flags & _MSG_OOB:
+            raise _oserror(errno.EINVAL, self, f"{what} with MSG_OOB (no urgent data waits)")
 
     def _recv_all(self, bufsize: int, flags: int) -> bytes:
         """``recv(bufsize, MSG_WAITALL)``: wait for ``bufsize`` bytes, or EOF (holding the lock)."""
@@ -1069,29 +1265,30 @@ class MockSocket(_Endpoint):
             >>> MockSocket([b"hi"]).recv_into(buf), buf
             (2, bytearray(b'hi\\x00\\x00'))
         """
-        view = memoryview(buffer).cast("B")
-        if view.readonly:
-            raise TypeError("recv_into() argument 'buffer' must be read-write bytes-like object")
-        nbytes = operator.index(nbytes)
-        if nbytes < 0:
-            raise ValueError("negative buffersize in recv_into")
+        return self._recv_into(buffer, nbytes, flags, "recv_into()")
+
+    def _recv_into(self, buffer: Any, nbytes: Any, flags: Any, what: str) -> int:
+        if type(buffer) is bytearray and type(nbytes) is int and type(flags) is int \
+                and 0 <= nbytes <= len(buffer) and 0 <= flags <= _INT_MAX and buffer:
+            view = memoryview(buffer)  # the common case, known good: parsed by hand
+        else:
+            if _parse(_RealSocket.recv_into, self._family, buffer, nbytes, flags) == 0 \
+                    and what == "recv_into()":
+                return 0  # an empty read returns at once, without looking at the socket
+            view = memoryview(buffer).cast("B")
+            nbytes, flags = int(nbytes), int(flags)
         size = nbytes or len(view)
-        if size > len(view):
-            raise ValueError("buffer too small for requested bytes")
         with _core.lock:
             if self._recorder is not None:
                 self._recorder.record("recv_into", (buffer, nbytes, flags)
                                       if flags else (buffer, nbytes) if nbytes else (buffer,),
                                       {})
-            if size == 0:
-                self._check_open("recv_into()")
-                return 0
-            data = self._recv(size, flags)
+            data = self._recv(size, flags, what, waits=True)
         count = len(data)
         view[:count] = data
         return count
 
-    def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
+    def recvfrom(self, bufsize: int, flags: int = 0, /) -> tuple[bytes, Any]:
         """``(recv(bufsize, flags), None)``: a connected stream has no sender address.
 
         Example::
@@ -1099,6 +1296,12 @@ class MockSocket(_Endpoint):
             >>> MockSocket([b"hi"]).recvfrom(10)
             (b'hi', None)
         """
+        if bufsize == 0 or self._recorder is not None:
+            with _core.lock:
+                if self._recorder is not None:
+                    self._recorder.record("recv", (bufsize, flags) if flags else (bufsize,),
+                                          {})
+                return self._recv(bufsize, flags, "recvfrom()", waits=True), None
         return self.recv(bufsize, flags), None
 
     def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, Any]:
@@ -1109,7 +1312,50 @@ class MockSocket(_Endpoint):
             >>> MockSocket([b"hi"]).recvfrom_into(bytearray(4))
             (2, None)
         """
-        return self.recv_into(buffer, nbytes, flags), None
+        return self._recv_into(buffer, nbytes, flags, "recvfrom_into()"), None
+
+    def recvmsg(self, bufsize: int, ancbufsize: int = 0, flags: int = 0, /
+                ) -> tuple[bytes, list[Any], int, Any]:
+        """``(data, [], msg_flags, None)``: no ancillary data ever comes in memory.
+
+        ``msg_flags`` holds ``MSG_CMSG_CLOEXEC`` when ``flags`` does, as the
+        kernel echoes it.
+
+        Example::
+
+            >>> MockSocket([b"hi"]).recvmsg(10)
+            (b'hi', [], 0, None)
+        """
+        _parse(_RealSocket.recvmsg, self._family, bufsize, ancbufsize, flags)
+        flags = int(flags)
+        with _core.lock:
+            data = self._recv(int(bufsize), flags, "recvmsg()", waits=True)
+        return data, [], flags & _MSG_CMSG_CLOEXEC, None
+
+    def recvmsg_into(self, buffers: Iterable[Any], ancbufsize: int = 0, flags: int = 0, /
+                     ) -> tuple[int, list[Any], int, Any]:
+        """Receive into the ``buffers`` in turn: ``(count, [], msg_flags, None)``.
+
+        Example::
+
+            >>> first, second = bytearray(1), bytearray(4)
+            >>> MockSocket([b"hi"]).recvmsg_into([first, second]), first, second
+            ((2, [], 0, None), bytearray(b'h'), bytearray(b'i\\x00\\x00\\x00'))
+        """
+        if not isinstance(buffers, (list, tuple)):
+            buffers = list(buffers)  # parsed twice: an iterator would be used up
+        _parse(_RealSocket.recvmsg_into, self._family, buffers, ancbufsize, flags)
+        flags = int(flags)
+        views = [memoryview(buffer).cast("B") for buffer in buffers]
+        with _core.lock:
+            data = self._recv(sum(len(view) for view in views), flags, "recvmsg_into()",
+                              waits=True)
+        start = 0
+        for view in views:
+            part = data[start:start + len(view)]
+            view[:len(part)] = part
+            start += len(part)
+        return len(data), [], flags & _MSG_CMSG_CLOEXEC, None
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -1124,6 +1370,14 @@ class MockSocket(_Endpoint):
             if self._shut_wr:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r} after "
                                       "shutdown(SHUT_WR) or a reset")
+            if out.reader_gone and self._family != _AF_UNIX:
+                # TCP: a send after the peer closed goes out; the reset that answers
+                # it closes the connection: the next send raises EPIPE, SO_ERROR reads
+                # it, recv() sees EOF.  (Nothing goes out of an empty send.)
+                if data:
+                    self._set_error(BrokenPipeError(
+                        errno.EPIPE, f"Broken pipe: the peer of {self!r} had closed"))
+                return len(data), deadline
             if out.reader_gone:
                 raise BrokenPipeError(errno.EPIPE, f"Broken pipe: {what} on {self!r}, whose "
                                       "peer is closed or did shutdown(SHUT_RD)")
@@ -1136,7 +1390,7 @@ class MockSocket(_Endpoint):
                                    "and nothing reads it")
 
     @recorded_itself
-    def send(self, data: _Buffer, flags: int = 0) -> int:
+    def send(self, data: _Buffer, flags: int = 0, /) -> int:
         """Send a prefix of ``data`` (all of it when the window has room); return its length.
 
         A full window makes a non-blocking socket raise ``BlockingIOError``
@@ -1155,7 +1409,7 @@ class MockSocket(_Endpoint):
             out = self._out
             # The fast path: all of ``data`` fits in a plain pipe (no recording either),
             # no flags.
-            if type(data) is bytes and out.plain and not flags:
+            if type(data) is bytes and out.plain and flags is _NO_FLAGS:
                 count = len(data)
                 buf = out.buf
                 held = len(buf)
@@ -1171,7 +1425,7 @@ class MockSocket(_Endpoint):
                         self._changed()  # no longer writable
                     return count
             view = _view_of(data)
-            flags = _check_flags(flags, _SEND_FLAGS, self, "send()")
+            flags = self._send_flags(view, flags, "send()")
             recorder = self._recorder
             timeout = self._timeout
             if flags & _MSG_DONTWAIT:
@@ -1191,7 +1445,7 @@ class MockSocket(_Endpoint):
             _release()
 
     @recorded_itself
-    def sendall(self, data: _Buffer, flags: int = 0) -> None:
+    def sendall(self, data: _Buffer, flags: int = 0, /) -> None:
         """Send all of ``data``, waiting for room if blocking; return ``None``.
 
         Example::
@@ -1201,7 +1455,7 @@ class MockSocket(_Endpoint):
             (None, b'all of it')
         """
         view = _view_of(data)
-        flags = _check_flags(flags, _SEND_FLAGS, self, "sendall()")
+        flags = self._send_flags(view, flags, "sendall()")
         total, deadline = 0, None
         with _core.lock:
             recorder = self._recorder
@@ -1217,10 +1471,12 @@ class MockSocket(_Endpoint):
 
     @recorded_itself
     def sendmsg(self, buffers: Iterable[_Buffer], ancdata: Iterable[Any] = (),
-                flags: int = 0, address: Any = None) -> int:
+                flags: int = 0, address: Any = None, /) -> int:
         """Send a prefix of the concatenated ``buffers``; return its length.
 
-        Ancillary data is not supported.
+        Ancillary data is not supported.  With an ``address``, TCP ignores it
+        and AF_UNIX raises ``OSError(EISCONN)``, as the kernel does on a
+        connected stream.
 
         Example::
 
@@ -1228,10 +1484,24 @@ class MockSocket(_Endpoint):
             >>> a.sendmsg([b"ab", b"cd"]), b.recv(10)
             (4, b'abcd')
         """
-        if list(ancdata):
-            raise _oserror(errno.EOPNOTSUPP, self, "sendmsg() with ancillary data")
+        if not isinstance(buffers, (list, tuple)):
+            buffers = list(buffers)  # parsed twice: an iterator would be used up
+        if not isinstance(ancdata, (list, tuple)):
+            ancdata = list(ancdata)
+        if address is None:
+            _parse(_RealSocket.sendmsg, self._family, buffers, ancdata, flags)
+        else:
+            _parse_address(_RealSocket.sendmsg, self._family, buffers, ancdata, flags, address)
+        flags = int(flags)
+        if flags < 0:  # MSG_CMSG_COMPAT, which no caller may set
+            raise _oserror(errno.EINVAL, self, "sendmsg() with a negative flags")
         views = [_view_of(buffer) for buffer in buffers]
-        flags = _check_flags(flags, _SEND_FLAGS, self, "sendmsg()")
+        flags = self._send_flags(None, flags, "sendmsg()")
+        if address is not None and self._family == _AF_UNIX:
+            self._check_open("sendmsg()")
+            raise _oserror(errno.EISCONN, self, "sendmsg() to an address")
+        if ancdata:
+            raise _oserror(errno.EOPNOTSUPP, self, "sendmsg() with ancillary data")
         with _core.lock:
             total = 0
             try:
@@ -1255,6 +1525,40 @@ class MockSocket(_Endpoint):
                     lengths = tuple(len(view) for view in views) if len(views) > 1 else None
                     recorder.log_send(SENDMSG, data[:total], data[total:], flags, lengths)
             return total
+
+    def sendto(self, data: Any, flags_or_address: Any, address: Any = _MISSING, /
+               ) -> int:
+        """``send(data, flags)`` on TCP, which ignores the address of a connected
+        stream; ``OSError(EISCONN)`` on AF_UNIX, as the kernel does.
+
+        Example::
+
+            >>> import socket
+            >>> a, b = socketpair(socket.AF_INET)
+            >>> a.sendto(b"hi", ("127.0.0.1", 9)), b.recv(10)
+            (2, b'hi')
+        """
+        if address is _MISSING:
+            flags, address = 0, flags_or_address
+            _parse_address(_RealSocket.sendto, self._family, data, address)
+        else:
+            flags = flags_or_address
+            _parse_address(_RealSocket.sendto, self._family, data, flags, address)
+        if self._family == _AF_UNIX:
+            self._check_open("sendto()")
+            raise _oserror(errno.EISCONN, self, "sendto() on a connected stream")
+        return int(self.send(data, int(flags)))
+
+    def _send_flags(self, view: Any, flags: Any, what: str) -> int:
+        """``flags`` parsed, checked and reduced to those that act in memory."""
+        if type(flags) is not int or not -_INT_MAX - 1 <= flags <= _INT_MAX:
+            _parse(_RealSocket.send, self._family, view, flags)
+            flags = int(flags)
+        if flags & _MSG_FASTOPEN and self._family != _AF_UNIX:
+            self._check_open(what)
+            raise _oserror(errno.EISCONN, self, f"{what} with MSG_FASTOPEN")
+        # The kernel ignores the other flags on a stream (MSG_OOB sends its byte inline).
+        return int(flags) & _SEND_FLAGS
 
     def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
         """Send a file's content with :meth:`send` (never ``os.sendfile``).
@@ -1280,15 +1584,24 @@ class MockSocket(_Endpoint):
             ''
         """
         self._check_open("getpeername()")
-        if self._peername is None:
+        if self._peername is None or self._tcp_closed():
             raise _oserror(errno.ENOTCONN, self, "getpeername()")
         return self._peername
 
+    def _tcp_closed(self) -> bool:
+        """Whether this end's TCP connection is closed: FINs went both ways, or a reset
+        came (``getpeername()`` and ``shutdown()`` then raise ``ENOTCONN``)."""
+        if self._family == _AF_UNIX or not self._connected:
+            return False
+        return (self._shut_wr and self._eof == _EOF) \
+            or isinstance(self._error, (ConnectionResetError, BrokenPipeError))
+
     @recorded
-    def connect(self, address: Any) -> None:
+    def connect(self, address: Any, /) -> None:
         """Connect a standalone socket, whose peer is the test: it only records ``address``.
 
-        A connected socket raises ``OSError(EISCONN)``, as a real one does.
+        A connected socket raises ``OSError(EISCONN)``, as a real one does
+        (AF_UNIX looks the name up first: ``ConnectionRefusedError``).
 
         Example::
 
@@ -1297,14 +1610,20 @@ class MockSocket(_Endpoint):
             >>> sock.getpeername()
             ('example.com', 80)
         """
+        _parse_address(_RealSocket.connect, self._family, address)
         with _core.lock:
             self._check_open("connect()")
             if self._connected:
+                if self._family == _AF_UNIX:
+                    # The kernel looks the name up before it sees the connection.
+                    raise ConnectionRefusedError(
+                        errno.ECONNREFUSED, f"Connection refused: connect({address!r}) of "
+                        f"{self!r} (no in-memory stream listens on that name)")
                 raise _oserror(errno.EISCONN, self, "connect()")
             self._peername = address
 
     @recorded
-    def connect_ex(self, address: Any) -> int:
+    def connect_ex(self, address: Any, /) -> int:
         """Like :meth:`connect`, returning an error number instead of raising (0: success).
 
         Example::
@@ -1319,8 +1638,9 @@ class MockSocket(_Endpoint):
         return 0
 
     @recorded
-    def bind(self, address: Any) -> None:
-        """Give a standalone socket its own address; a connected one raises ``EINVAL``.
+    def bind(self, address: Any, /) -> None:
+        """Give a standalone socket its own address; a connected one raises ``EINVAL``
+        (but for an unnamed AF_UNIX end, which takes the name, as with the kernel).
 
         Example::
 
@@ -1329,14 +1649,15 @@ class MockSocket(_Endpoint):
             >>> sock.getsockname()
             ('127.0.0.1', 5555)
         """
+        _parse_address(_RealSocket.bind, self._family, address)
         with _core.lock:
             self._check_open("bind()")
-            if self._connected:
+            if self._connected and not (self._family == _AF_UNIX and self._sockname == ""):
                 raise _oserror(errno.EINVAL, self, "bind() of a connected socket")
-            self._sockname = address
+            self._sockname = _unix_name(address) if self._family == _AF_UNIX else address
 
     @recorded
-    def shutdown(self, how: int) -> None:
+    def shutdown(self, how: int, /) -> None:
         """Shut down reading (``SHUT_RD``), writing (``SHUT_WR``: the peer sees EOF), or both.
 
         Example::
@@ -1347,16 +1668,24 @@ class MockSocket(_Endpoint):
             >>> b.recv(100), b.recv(100)
             (b'last words', b'')
         """
+        if type(how) is not int or not -_INT_MAX - 1 <= how <= _INT_MAX:
+            _parse(_RealSocket.shutdown, self._family, how)  # a C int
+            how = int(how)
         with _core.lock:
             self._check_open("shutdown()")
             if how not in (_SHUT_RD, _SHUT_WR, _SHUT_RDWR):
                 raise _oserror(errno.EINVAL, self, f"shutdown({how!r})")
+            if self._tcp_closed():
+                raise _oserror(errno.ENOTCONN, self, "shutdown() of a closed connection")
             peer = self._peer
             if how != _SHUT_WR and not self._shut_rd:
                 self._shut_rd = True
                 pipe = self._in
-                pipe.reader_gone = True
-                pipe.refresh()
+                if self._family == _AF_UNIX:
+                    pipe.reader_gone = True  # what the peer sends from now on: EPIPE
+                    pipe.refresh()
+                else:
+                    pipe.end()  # TCP still takes it, and recv() returns it before EOF
                 if peer is not None:
                     peer._changed()
             if how != _SHUT_RD:
@@ -1379,37 +1708,76 @@ class MockSocket(_Endpoint):
         self._rest = None
         unread = inbound.drop_reader()
         peer = self._peer
+        fin_sent = self._shut_wr
         if peer is not None:
+            # A TCP peer whose connection is already closed ignores the reset below.
+            peer_closed = peer._tcp_closed()
             self._peer = peer._peer = None
             peer._eof = _EOF
             outbound.end()
-            if unread and peer._error is None:
+            if unread and peer._error is None and not peer_closed:
                 # Closing with unread data resets the connection (the kernel does it for
                 # TCP, where send sees it, and for AF_UNIX, where send sees a broken pipe).
-                peer._set_error(ConnectionResetError(
+                error: OSError = ConnectionResetError(
                     errno.ECONNRESET,
-                    f"Connection reset by peer ({self!r} closed with unread data)",
-                ), sends=self._family != _AF_UNIX)
+                    f"Connection reset by peer ({self!r} closed with unread data)")
+                if fin_sent and self._family != _AF_UNIX:
+                    # TCP: a reset after the peer's FIN (in CLOSE_WAIT) reads as EPIPE.
+                    error = BrokenPipeError(
+                        errno.EPIPE, f"Broken pipe ({self!r} closed with unread data)")
+                peer._set_error(error, sends=self._family != _AF_UNIX)
             peer._changed()
         # The pipes no longer refer to this socket: no reference cycle keeps it alive.
         inbound.reader = None
         outbound.writer = None
 
     def _default_option(self, level: int, optname: int) -> Any:
-        if level == socket.SOL_SOCKET and optname in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+        if level == _SOL_SOCKET and optname == _SO_RCVBUF and self._family != _AF_UNIX \
+                and self._in.capacity == DEFAULT_CAPACITY:
+            return _TCP_RCVBUF  # what the kernel reports (its window grows by itself)
+        if level == _SOL_SOCKET and optname in (_SO_RCVBUF, _SO_SNDBUF):
             return self._in.capacity
         return 0
 
-    listen = _unsupported("MockSocket", "listen", errno.EOPNOTSUPP,
-                          "a MockSocket is a connected stream; use ListenSocket")
-    accept = _unsupported("MockSocket", "accept", errno.EINVAL,
-                          "a MockSocket is not listening; use ListenSocket")
-    sendto = _unsupported("MockSocket", "sendto", errno.EISCONN,
-                          "a MockSocket is a connected stream")
-    recvmsg = _unsupported("MockSocket", "recvmsg", errno.EOPNOTSUPP,
-                           "not implemented in memory")
-    recvmsg_into = _unsupported("MockSocket", "recvmsg_into", errno.EOPNOTSUPP,
-                                "not implemented in memory")
+    def _option_set(self, level: int, optname: int, value: Any) -> None:
+        # The receive buffer is the peer's send window; on AF_UNIX the kernel bounds
+        # what is in flight by the sender's buffer too.
+        if level != _SOL_SOCKET:
+            return
+        if optname == _SO_RCVBUF:
+            self._in.set_capacity(value)
+        elif optname == _SO_SNDBUF and self._family == _AF_UNIX \
+                and self._out.reader is not None:
+            self._out.set_capacity(min(self._out.capacity, value))
+
+    def listen(self, *backlog: int) -> None:
+        """A connected stream cannot listen: ``OSError(EINVAL)``, as the kernel says.
+
+        Use :class:`ListenSocket` for a listening socket.
+
+        Example::
+
+            >>> MockSocket().listen()  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            OSError: [Errno 22] Invalid argument: listen() ...
+        """
+        _parse(_RealSocket.listen, self._family, *backlog)
+        self._check_open("listen()")
+        raise _oserror(errno.EINVAL, self, "listen() of a connected stream; use ListenSocket")
+
+    def accept(self, /) -> tuple[Any, Any]:
+        """A connected stream is not listening: ``OSError(EINVAL)``, as the kernel says.
+
+        Example::
+
+            >>> MockSocket().accept()  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            OSError: [Errno 22] Invalid argument: accept() ...
+        """
+        self._check_open("accept()")
+        raise _oserror(errno.EINVAL, self, "accept() of a connected stream; use ListenSocket")
 
 
 def _bytes_of(data: Any, what: str) -> bytes:
@@ -1532,17 +1900,31 @@ def socketpair(
     """
     if family not in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
         raise ValueError(f"unsupported family for socketpair(): {family!r}")
+    nonblocking = False
+    if type != _SOCK_STREAM:
+        # SOCK_NONBLOCK and SOCK_CLOEXEC may be or-ed into type, as with the kernel.
+        nonblocking = bool(type & _SOCK_NONBLOCK)
+        type = socket.SocketKind(type & ~(_SOCK_NONBLOCK | _SOCK_CLOEXEC))
     if type == socket.SOCK_DGRAM:
         from .datagram import _pair  # the datagram face is built on this module
 
         # Typed as the stream pair, which is what most callers ask for.
-        return cast("tuple[MockSocket, MockSocket]",
+        pair = cast("tuple[MockSocket, MockSocket]",
                     _pair(int(family), proto, seed, capacity, **faults))
+        if nonblocking:
+            pair[0].setblocking(False)
+            pair[1].setblocking(False)
+        return pair
     if type != socket.SOCK_STREAM:
         raise ValueError(f"socketpair() makes stream or datagram sockets, not {type!r}")
     if faults:
         raise TypeError(f"socketpair(): {', '.join(sorted(faults))} apply to SOCK_DGRAM only")
+    if proto and proto not in ((1,) if family == _AF_UNIX else (_IPPROTO_TCP,)):
+        raise OSError(errno.EPROTONOSUPPORT, f"{os.strerror(errno.EPROTONOSUPPORT)}: "
+                      f"proto {proto!r} for a stream socket of {family!r}")
     a, b = _connected_pair(int(family), proto, seed, capacity, record)
+    if nonblocking:
+        a._timeout = b._timeout = 0.0
     if family == _AF_UNIX:
         a._sockname = a._peername = b._sockname = b._peername = ""
     else:
@@ -1651,7 +2033,7 @@ class ListenSocket(_Endpoint):
         return self._dead or bool(self._readiness())
 
     @recorded
-    def bind(self, address: Any) -> None:
+    def bind(self, address: Any, /) -> None:
         """Bind to ``address``; port 0 picks a free made-up port.
 
         Example::
@@ -1670,7 +2052,7 @@ class ListenSocket(_Endpoint):
             self._state = _BOUND
 
     @recorded
-    def listen(self, backlog: int = 128) -> None:
+    def listen(self, backlog: int = 128, /) -> None:
         """Start listening (again, when already listening, as asyncio does).
 
         Example::
@@ -1796,7 +2178,7 @@ class ListenSocket(_Endpoint):
         self._check_open("getpeername()")
         raise _oserror(errno.ENOTCONN, self, "getpeername()")
 
-    def connect_ex(self, address: Any) -> int:
+    def connect_ex(self, address: Any, /) -> int:
         """A listening socket cannot connect: return ``EISCONN``.
 
         Example::
