@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import mockselector
-from mockselector import Network, Stalled, TestSelectorEventLoop
+from mockselector import Network, Stalled, TestSelectorEventLoop, new_event_loop
 
 # -- the scope ------------------------------------------------------------------------------
 
@@ -1081,3 +1081,13 @@ def test_asyncio_connect_to_a_black_hole_without_timeout_stalls() -> None:
         net.blackhole("10.2.2.2")
         with pytest.raises(Stalled):
             asyncio.run(main())
+
+
+def test_a_test_loop_with_virtual_time_made_inside_a_network_runs() -> None:
+    with Network():
+        loop = new_event_loop(virtual_time=True)
+        try:
+            loop.run_until_complete(asyncio.sleep(3600))
+            assert loop.time() == 3600.0
+        finally:
+            loop.close()

@@ -10,13 +10,11 @@ network through ``socket.socket``, as a stock loop does.
 from __future__ import annotations
 
 import selectors
-import socket
 from typing import Any
 
 from . import _core
 from .aio import TestSelectorEventLoop
 
-_real_socketpair = socket.socketpair
 _RealDefaultSelector = selectors.DefaultSelector
 
 
@@ -30,15 +28,6 @@ class NetworkEventLoop(TestSelectorEventLoop):
         if network is not None and network._virtual_time:
             kwargs.setdefault("virtual_time", True)  # Network(virtual_time=True)
         super().__init__(selector if selector is not None else _RealDefaultSelector(), **kwargs)
-
-    def _make_self_pipe(self) -> None:
-        # A real pair: the wake-up of a loop is no network traffic, and a real
-        # descriptor wakes the real wait at once.
-        self._ssock, self._csock = _real_socketpair()
-        self._ssock.setblocking(False)
-        self._csock.setblocking(False)
-        self._internal_fds += 1  # type: ignore[attr-defined]
-        self._add_reader(self._ssock.fileno(), self._read_from_self)  # type: ignore[attr-defined]
 
     async def getaddrinfo(self, host: Any, port: Any, *, family: int = 0, type: int = 0,
                           proto: int = 0, flags: int = 0) -> list[Any]:

@@ -33,6 +33,9 @@ from . import _core
 from .descriptors import FileDescriptor, Stalled, _virtual_fd, fd, isfilemock
 from .selector import WAKEUP, TestSelector
 
+# Captured at import: code under test (or a Network) may patch socket.socketpair.
+_real_socketpair = socket.socketpair
+
 __all__ = [
     "EventLoopPolicy",
     "TestSelectorEventLoop",
@@ -397,6 +400,16 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             self._looked_again = False
             self._probed = False
         super()._process_events(event_list)  # type: ignore[misc]
+
+    def _make_self_pipe(self) -> None:
+        # A real pair even where socket.socketpair is patched (inside a Network, or
+        # by the test): the loop's wake-up is no traffic, and only a real descriptor
+        # wakes the real wait at once.
+        self._ssock, self._csock = _real_socketpair()
+        self._ssock.setblocking(False)
+        self._csock.setblocking(False)
+        self._internal_fds += 1  # type: ignore[attr-defined]
+        self._add_reader(self._ssock.fileno(), self._read_from_self)  # type: ignore[attr-defined]
 
     def _ensure_fd_no_transport(self, fd: Any) -> None:
         # asyncio's own version turns a file object's fileno() into a plain
