@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from mockselector import Network
+from support import HelloHandler
 
 
 class _Counting(http.server.ThreadingHTTPServer):
@@ -30,19 +31,8 @@ class _Counting(http.server.ThreadingHTTPServer):
         return request
 
 
-class _Hello(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        body = f"hello from {self.path}".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+class _Hello(HelloHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the point of these tests
 
 
 @pytest.fixture
