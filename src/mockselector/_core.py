@@ -131,11 +131,14 @@ class _State:
     layers reach it through :attr:`network`, never by importing it.
     """
 
-    __slots__ = ("blocked", "datagrams", "network", "patience", "ports", "progress",
+    __slots__ = ("blocked", "clock", "datagrams", "network", "patience", "ports", "progress",
                  "sleepers", "waiters")
 
     def __init__(self) -> None:
         self.network: Any = None
+        # The active network's clock (a _conditions.Clock): what it has scheduled
+        # (bytes in flight) ends waits, and a virtual one jumps when nothing else could.
+        self.clock: Any = None
         self.patience = DEFAULT_PATIENCE
         # Who is bound where, for datagram sockets (a _datagram.AddressSpace,
         # set when that module is imported; a network installs its own).
@@ -404,6 +407,9 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
         while True:
             if wait.stalled:
                 raise stalled("every thread is blocked on an in-memory object")
+            clock = state.clock
+            if clock is not None and clock.heap:
+                clock.run_due()  # bytes in flight that have arrived by now
             if could_proceed():
                 return True
             now = time.monotonic()
@@ -416,6 +422,16 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
                 if not able and not suspect and others_alive():
                     suspect = True
                 elif not able:
+                    if clock is not None and clock.heap:
+                        # Only time could end the wait: a virtual clock moves to the next
+                        # arrival of bytes in flight; on the wall clock, wait for it.
+                        if clock.jump():
+                            suspect = looked = False
+                            continue
+                        looked = True
+                        condition.wait(clock.cap(RECHECK if deadline is None
+                                                 else min(RECHECK, deadline - now)))
+                        continue
                     if give_up:
                         return False
                     if deadline is not None:
@@ -443,6 +459,8 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
                 step = min(step, deadline - now)
             elif not suspect:
                 step = max(0.0, min(step, patience - (now - quiet_since)))
+            if clock is not None and clock.heap:
+                step = clock.cap(step)  # a wall clock: wake when bytes in flight arrive
             condition.wait(step)
     finally:
         state.waiters -= 1

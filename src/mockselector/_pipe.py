@@ -63,7 +63,17 @@ class Pipe:
     read_rng: random.Random | None = None  # splits reads
     write_rng: random.Random | None = None  # splits writes
     script: Any = None  # the 0.2 script of the reader's recv, while it lasts
-    fault = False  # set by a face with a pending error or a condition on the pipe
+    fault = False  # set by a face with a pending error or a recording end
+    # Observers of every byte written, each called as ``tap(pipe, chunk)`` with the
+    # accepted prefix before it is buffered (a trace, expected writes); a tap may
+    # raise, and the write then does not happen.
+    taps: tuple[Any, ...] = ()
+    # The network conditions of this direction (a _conditions.Link), when any: bytes
+    # written are in flight (``transit``: ``[due, bytes or None for EOF]`` entries,
+    # ``flight`` bytes) until the link delivers them into ``buf``.
+    link: Any = None
+    transit: Any = None
+    flight = 0
 
     def __init__(self, capacity: int, reader: Any, writer: Any) -> None:
         self.buf = bytearray()
@@ -74,15 +84,16 @@ class Pipe:
 
     def refresh(self) -> None:
         """Recompute :attr:`plain` after an unusual state was set or cleared."""
-        self.plain = not (self.eof or self.reader_gone or self.fault
+        self.plain = not (self.eof or self.reader_gone or self.fault or self.taps
                           or self.read_rng is not None or self.write_rng is not None
-                          or self.script is not None or self.reader is None)
+                          or self.script is not None or self.reader is None
+                          or self.link is not None)
 
     def room(self) -> int:
         """How many bytes a write may put in now (unbounded without a reader end)."""
         if self.reader is None:
             return 1 << 62
-        return self.capacity - len(self.buf)
+        return self.capacity - len(self.buf) - self.flight
 
     def write(self, data: Any) -> int:
         """Append a prefix of ``data`` that fits (``room() > 0``); return its length."""
@@ -91,6 +102,13 @@ class Pipe:
         if rng is not None and count > 1:
             count = rng.randint(1, count)
         reader = self.reader
+        if self.taps or self.link is not None:
+            chunk = data[:count] if count < len(data) else data
+            for tap in self.taps:
+                tap(self, chunk)
+            if self.link is not None and reader is not None:
+                self.link.carry(self, bytes(chunk))
+                return count
         if reader is None:
             return count  # the test reads it from the writer's recording
         buf = self.buf
@@ -123,7 +141,7 @@ class Pipe:
             del buf[:size]
         if not buf and self.reader is not None:
             self.reader._changed()
-        if held >= self.capacity and self.writer is not None:
+        if held + self.flight >= self.capacity and self.writer is not None:
             self.writer._changed()
         return chunk
 
@@ -140,16 +158,26 @@ class Pipe:
         if not self.eof:
             self.eof = True
             self.refresh()
+            if self.link is not None and self.reader is not None:
+                self.link.carry(self, None)  # the FIN travels behind the bytes in flight
             self._both_changed()
 
     def drop_reader(self) -> bytes:
         """The reader is gone: writes fail from now on; return what it left unread."""
         unread = bytes(self.buf)
         self.buf = bytearray()
+        if self.transit:  # what is in flight arrives at a closed socket
+            unread += b"".join(data for _, data in self.transit if data)
+            self.transit.clear()
+            self.flight = 0
         self.reader_gone = True
         self.refresh()
         self._both_changed()
         return unread
+
+    def arrived(self) -> bool:
+        """Whether nothing is in flight: EOF and resets reach the reader only then."""
+        return not self.transit
 
     def set_capacity(self, capacity: int) -> None:
         """Change the window: the writer may gain or lose room."""

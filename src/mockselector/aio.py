@@ -30,6 +30,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from . import _core
+from ._conditions import Clock
 from .descriptors import FileDescriptor, Stalled, _virtual_fd, fd, isfilemock
 from .selector import WAKEUP, TestSelector
 
@@ -294,7 +295,12 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         self._stall_detection = stall_detection
         self._own_patience = patience
         self._progress_seen = -1
-        self._clock = 0.0
+        # The virtual clock: the active network's when it has a virtual one (bytes in
+        # flight and the loop's timers then share one time), else the loop's own.
+        network = _core.state.network
+        shared = None if network is None else network._clock
+        self._clock = shared if virtual_time and shared is not None and shared.virtual \
+            else Clock(virtual=True)
         self._executor_jobs = 0
         # Since when the loop has waited for a thread without any I/O event.
         self._quiet_since: float | None = None
@@ -332,7 +338,7 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             >>> loop.close()
         """
         if self._virtual_time:
-            return self._clock
+            return self._clock._now
         return super().time()
 
     def close(self) -> None:
@@ -444,6 +450,18 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         waiting, but never hold virtual time back; nothing: ``Stalled``, or a
         jump of virtual time to the next timer.
         """
+        clock = _core.state.clock
+        if clock is not None and clock.heap:
+            with _core.lock:
+                if clock.run_due():  # bytes in flight have arrived: the loop looks again
+                    return real.select(0)
+                due = clock.heap[0][0] - clock.now() if clock.heap else None
+            if due is not None:
+                if clock is not self._clock:
+                    # On the wall clock: wait for them (or an event), as for a timer.
+                    return self._wait(real, due if timeout is None else min(timeout, due))
+                # On the loop's virtual clock: their arrival is one more timer.
+                timeout = due if timeout is None else min(timeout, due)
         if timeout is not None and timeout <= 0:
             self._looked_again = False
             return real.select(0)
@@ -514,13 +532,17 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             return real.select(timeout)
         finally:
             if self._virtual_time:
-                self._clock += time.monotonic() - start
+                self._clock.advance(self._clock._now + time.monotonic() - start)
 
     def _jump(self, timeout: float) -> None:
         """Move the virtual clock to the next timer, ``timeout`` away."""
         scheduled = self._scheduled
-        target = scheduled[0].when() if scheduled else self._clock + timeout
-        self._clock = max(self._clock, min(target, self._clock + timeout))
+        now = self._clock._now
+        target = scheduled[0].when() if scheduled else now + timeout
+        self._clock.advance(min(target, now + timeout))
+        if self._clock.heap:
+            with _core.lock:
+                self._clock.run_due()  # the bytes in flight that arrive then
 
     def _outside_wakers(self) -> tuple[list[str], list[tuple[Any, str, str]]]:
         """What outside could wake the loop: what it waits for, and the other threads."""

@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import _core, _netdatagram, _patching
+from ._conditions import Clock
 from ._core import Stalled
 from ._datagram import Faults
 from ._netsocket import (
@@ -238,8 +239,10 @@ class Network:
 
     def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
                  trust_test_ca: bool = True) -> None:
-        # New asyncio loops of the scope run on a virtual clock (aio's virtual_time).
+        # New asyncio loops of the scope run on a virtual clock (aio's virtual_time),
+        # the network's own: bytes in flight and the loops' timers share one time.
         self._virtual_time = bool(virtual_time)
+        self._clock = Clock(virtual=self._virtual_time)
         #: Whether client contexts that load the default CA certificates trust the
         #: test CA (mockselector.tls.CA_FILE) too while the network is active.
         self.trust_test_ca = bool(trust_test_ca)
@@ -293,6 +296,7 @@ class Network:
             _core.state.network = self
             self._saved_datagrams = _core.state.datagrams
             _core.state.datagrams = self._datagram_space
+            _core.state.clock = self._clock
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -302,6 +306,8 @@ class Network:
                 _core.state.network = None
             if _core.state.datagrams is self._datagram_space:
                 _core.state.datagrams = self._saved_datagrams
+            if _core.state.clock is self._clock:
+                _core.state.clock = None
             self._saved_datagrams = None
         if saved is not None:
             _patching.restore(saved)

@@ -481,6 +481,9 @@ class TestSelector(selectors.BaseSelector):
         with _LOCK:
             if self._map is None:
                 raise RuntimeError(f"{self!r} is closed")
+            clock = _core.state.clock
+            if clock is not None and clock.heap:
+                clock.run_due()  # bytes in flight on a network that have arrived by now
             ready = self._collect()
             if real is None or not real.holds_anything:
                 if ready:
@@ -489,6 +492,17 @@ class TestSelector(selectors.BaseSelector):
                 return self._wait_virtual(timeout)
         if ready:
             return self._merge(ready, real.select(self, 0))
+        if clock is not None and clock.heap and timeout != 0:
+            if clock.virtual:
+                # Bytes in flight on a virtual clock: when neither a real event nor
+                # another thread could come first, time moves to their arrival.
+                events = real.select(self, 0)
+                if events:
+                    return self._merge([], events)
+                with _LOCK:
+                    if not _core.actors() and clock.jump():
+                        return self._collect()
+            timeout = clock.cap(timeout)  # a wall clock: wake when they arrive
         events = real.select(self, timeout)
         with _LOCK:
             self._check_open()
@@ -731,8 +745,10 @@ class TestSelector(selectors.BaseSelector):
 
     def _wait_virtual(self, timeout: float | None) -> _Ready:
         """Nothing is ready and only virtual objects could be: wait, or not (holding the lock)."""
-        if timeout != 0 and _core.actors():
-            # Another thread could make something ready: wait for it as the kernel would.
+        clock = _core.state.clock
+        if timeout != 0 and (_core.actors() or (clock is not None and clock.heap)):
+            # Another thread could make something ready, or bytes in flight arrive
+            # (see _core.block): wait for it as the kernel would.
             self._idle = 0
             deadline = None if timeout is None else time.monotonic() + timeout
             if _core.block(self, self._woken, deadline, self.patience, self._stalled,
@@ -742,6 +758,8 @@ class TestSelector(selectors.BaseSelector):
             self._check_open()
             ready = self._collect()
             return ready or self._nothing_ready(timeout)
+        if clock is not None and clock.jump():
+            return self._collect()  # a poll on a virtual clock: time moves to the arrival
         return self._nothing_ready(timeout)
 
     def _woken(self) -> bool:

@@ -921,7 +921,7 @@ class MockSocket(_Endpoint):
         if self._error is not None:
             return _BOTH
         out = self._out
-        if len(out.buf) < out.capacity or out.reader is None:
+        if len(out.buf) + out.flight < out.capacity or out.reader is None:
             events = EVENT_WRITE
         elif self._shut_wr and self._family != _AF_UNIX:
             events = EVENT_WRITE  # TCP reports a socket shut for writing writable
@@ -930,8 +930,9 @@ class MockSocket(_Endpoint):
         else:
             events = 0  # AF_UNIX: a full window, even when send would raise EPIPE
         pipe = self._in
-        if pipe.buf or self._eof or self._shut_rd or pipe.script is not None:
-            events |= EVENT_READ
+        if pipe.buf or (self._eof and not pipe.transit) or self._shut_rd \
+                or pipe.script is not None:
+            events |= EVENT_READ  # (EOF once nothing is in flight on a network link)
         return events
 
     def _stall_detail(self) -> str:
@@ -948,7 +949,7 @@ class MockSocket(_Endpoint):
         # send raises at once once the way is shut, even when the window is full.
         out = self._out
         return (self._dead or self._error is not None or self._shut_wr or out.reader_gone
-                or out.reader is None or len(out.buf) < out.capacity)
+                or out.reader is None or len(out.buf) + out.flight < out.capacity)
 
     def _set_error(self, error: OSError | None, sends: bool = True) -> None:
         """Set (or clear) the pending error (holding the lock)."""
@@ -1220,7 +1221,7 @@ class MockSocket(_Endpoint):
                 if isinstance(error, BrokenPipeError) and self._family != _AF_UNIX:
                     return b""  # TCP: a reset after the peer's FIN; the FIN reads first
                 raise self._take_error()
-            if self._eof or self._shut_rd or self._in.eof:
+            if ((self._eof or self._in.eof) and not self._in.transit) or self._shut_rd:
                 return b""
             if dontwait:
                 # Python polls first when the socket has a timeout: only a blocking one
