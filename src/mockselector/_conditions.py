@@ -134,8 +134,8 @@ class Link:
         (0.2, None, False)
     """
 
-    __slots__ = ("bandwidth", "busy", "clock", "held", "jitter", "last", "latency", "on_bytes",
-                 "rng", "segment", "stats")
+    __slots__ = ("bandwidth", "budget", "budget_rule", "busy", "clock", "held", "jitter", "last",
+                 "latency", "on_spent", "rng", "segment", "stats")
 
     def __init__(self, clock: Clock, *, latency: float = 0.0, jitter: float = 0.0,
                  seed: int | None = None, bandwidth: float | None = None,
@@ -153,8 +153,11 @@ class Link:
         # the last piece put in flight (nothing overtakes it).
         self.busy = 0.0
         self.last = 0.0
-        # Called with the number of bytes put in flight (a reset after N bytes).
-        self.on_bytes: Callable[[Any, int], None] | None = None
+        # Bytes the link still carries before ``on_spent(pipe)`` is called (a reset
+        # after N bytes), and the rule that set it; None: no such limit.
+        self.budget: int | None = None
+        self.budget_rule: Any = None
+        self.on_spent: Callable[[Any], None] | None = None
 
     def delays(self) -> bool:
         """Whether anything written on this link arrives later than at once."""
@@ -168,9 +171,17 @@ class Link:
         clock = self.clock
         now = clock.now()
         was_idle = not transit
+        spent = False
+        budget = self.budget
+        if budget is not None and data is not None:
+            if len(data) > budget:  # the first bytes go; the rest is lost in the reset
+                data, spent = data[:budget], True
+            self.budget = budget - len(data)
         pieces: list[bytes | None]
         segment = self.segment
-        if data is not None and segment and len(data) > segment:
+        if data == b"":
+            pieces = []
+        elif data is not None and segment and len(data) > segment:
             pieces = [data[start:start + segment] for start in range(0, len(data), segment)]
         else:
             pieces = [data]
@@ -193,12 +204,14 @@ class Link:
             if size:
                 for counter in stats:
                     counter.carried(size, when - now)
-        if self.on_bytes is not None and data:
-            self.on_bytes(pipe, len(data))
         if not self.delays():
             self.deliver(pipe)  # cut in segments only: they arrive at once
-        elif was_idle and transit[0][0] != NEVER:  # (held: release() schedules it)
+        elif was_idle and transit and transit[0][0] != NEVER:  # (held: release() does)
             clock.at(transit[0][0], lambda: self.deliver(pipe))
+        if spent:
+            self.budget = None
+            if self.on_spent is not None:
+                self.on_spent(pipe)
 
     def deliver(self, pipe: Any) -> None:
         """Move what has arrived by now from flight into ``pipe``'s buffer."""

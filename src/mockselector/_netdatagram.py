@@ -24,6 +24,7 @@ Every method of :class:`NetworkSpace` is called holding the library lock.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import socket
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,10 @@ class NetworkSpace(AddressSpace):
     def deliver(self, receiver: Any, data: bytes, source: Any) -> None:
         if receiver._family == _AF_INET6 and type(source) is tuple and len(source) == 2:
             source = ("::ffff:" + source[0], source[1], 0, 0)  # an IPv4 sender, mapped
+        net = self.net
+        if net._rules or net._groups is not None:
+            if not self._conditioned(receiver, data, source):
+                return
         faults = self.faults
         if faults is None or faults.rng is None:
             receiver._receive(data, source)
@@ -119,6 +124,52 @@ class NetworkSpace(AddressSpace):
             # It overtakes the datagram queued before it.
             items[before - 1], items[before] = items[before], items[before - 1]
             faults.reordered += 1
+
+
+    def _conditioned(self, receiver: Any, data: bytes, source: Any) -> bool:
+        """Apply the network's conditions to a datagram; whether it is delivered now."""
+        net = self.net
+        destination = receiver._sockname
+        sender = (source[0], source[1]) if type(source) is tuple else None
+        if type(sender) is tuple and sender[0].startswith("::ffff:"):
+            sender = (sender[0][7:], sender[1])
+        lost, settings, rules = net._datagram_rules(
+            sender, (destination[0], destination[1]) if type(destination) is tuple else None)
+        counters = (*rules, net._stats)
+        if lost:
+            for counter in counters:
+                counter.datagrams_lost += 1
+            return False
+        if not settings:
+            return True
+        rng = rules[-1]._rng
+        if settings.get("loss") and rng.random() < settings["loss"]:
+            for counter in counters:
+                counter.datagrams_lost += 1
+            return False
+        copies = 1
+        if settings.get("duplicate") and rng.random() < settings["duplicate"]:
+            copies = 2
+            for counter in counters:
+                counter.datagrams_duplicated += 1
+        delay = settings.get("latency", 0.0)
+        if settings.get("jitter"):
+            delay += rng.uniform(0.0, settings["jitter"])
+        if settings.get("reorder") and rng.random() < settings["reorder"]:
+            # Overtaken: it arrives after what is sent next (one latency later).
+            delay += max(settings.get("latency", 0.0), 1e-3)
+            for counter in counters:
+                counter.datagrams_reordered += 1
+        if delay <= 0:
+            for _ in range(copies - 1):
+                receiver._receive(data, source)
+            return True
+        for counter in counters:
+            counter.datagrams_delayed += 1
+        clock = net._clock
+        for _ in range(copies):
+            clock.at(clock.now() + delay, functools.partial(receiver._receive, data, source))
+        return False
 
 
 class NetDatagramSocket(DatagramSocket):

@@ -48,6 +48,7 @@ from . import _core, _netdatagram, _patching
 from ._conditions import Clock
 from ._core import Stalled
 from ._datagram import Faults
+from ._netconditions import SYN_TIMEOUT, Conditions
 from ._netsocket import (
     NetSocket,
     _NetCommon,
@@ -172,7 +173,7 @@ class Connection:
                 f"{self.bytes_to_server} bytes to the server, {self.bytes_to_client} back>")
 
 
-class Network:
+class Network(Conditions):
     """A virtual network for the code under test: hosts, DNS, addresses, connections.
 
     Inside ``with Network() as net:`` (or the pytest fixture ``network``),
@@ -274,6 +275,8 @@ class Network:
         # and the address space it replaced there.
         self._datagram_space = _netdatagram.NetworkSpace(self)
         self._saved_datagrams: Any = None
+        # Conditions: rules (latency, holds, resets), the partition, their counters.
+        self._init_conditions()
         self._saved: list[Any] | None = None
 
     def __repr__(self) -> str:
@@ -416,8 +419,7 @@ class Network:
         with _core.lock:
             space = self._datagram_space
             space.faults = faults if faults.active else None
-            space.direct = space.faults is None
-            space.version += 1  # the routes sockets remember no longer hold
+            self._datagram_routes_changed()
         return faults
 
     def _addresses_of(self, host: str) -> list[str]:
@@ -522,6 +524,7 @@ class Network:
         record = Connection(family, client._sockname, server._sockname, (client, server))
         client._record = server._record = record
         self._connections.append(record)
+        self._connected(record)
 
     # -- the address space (every method below is called holding the lock) -------------
 
@@ -732,6 +735,9 @@ class Network:
             if not self._known(ip):
                 raise OSError(errno.ENETUNREACH, f"Network is unreachable: connect() to "
                               f"{target!r}: {_hint('the address')}")
+            # Where the client is: the address it bound, else the test's own process.
+            source = None if sock._binding is None or sock._binding[0] in _WILDCARDS \
+                else sock._binding
             if sock._binding is None:  # an ephemeral port of its own
                 port_of_client = self._free_port()
                 sock._binding = sock._sockname = (ip, port_of_client) \
@@ -741,6 +747,9 @@ class Network:
                                      or (ip, None) in self._blackholes):
                 self._black_hole(sock, target)
                 return
+            if self._groups is not None and self._crosses(source, (ip, port)):
+                # No answer: in progress (non-blocking), else back here once healed.
+                self._across_partition(sock, target, source, (ip, port))
             deadline = None
             while True:
                 listener, mapped = self._listener_for(sock._family, ip, port)
@@ -804,7 +813,64 @@ class Network:
             client._connect_error = code
             client._changed()
 
+    def _across_partition(self, sock: NetSocket, target: Any, source: Any,
+                          destination: Any) -> None:
+        """A connect into a partition: no answer comes (holding the lock).
+
+        A non-blocking connect stays in progress (``False``): it proceeds
+        when the partition heals, or fails with ``ETIMEDOUT`` once Linux
+        would give up.  A blocking one waits for either (or its timeout),
+        and returns to connect once healed.
+        """
+        self._stats.connects_blocked += 1
+        clock = self._clock
+        give_up = clock.now() + SYN_TIMEOUT
+        if sock._timeout == 0.0:
+            sock._become(_NetConnecting)
+            sock._target = target
+            self._blocked.append(sock)
+            clock.at(give_up, functools.partial(self._syn_timeout, sock))
+            raise BlockingIOError(errno.EINPROGRESS, "Operation now in progress")
+        clock.at(give_up, _core.wake)  # a virtual clock may jump there
+
+        def outcome() -> bool:
+            return sock._dead or clock.now() >= give_up \
+                or not self._crosses(source, destination)
+
+        deadline = None if sock._timeout is None else time.monotonic() + sock._timeout
+        if not _core.block(sock, outcome, deadline, None, lambda reason: Stalled(
+                f"{sock!r}: connect() to {target!r} waits for a partition to heal: {reason}",
+                waiter=sock, waiting_for="net.heal()", where="connect()")):
+            raise socket.timeout("timed out")
+        sock._check_open("connect()")
+        if self._crosses(source, destination):
+            raise TimeoutError(errno.ETIMEDOUT, f"Connection timed out: connect() to "
+                               f"{target!r} across a partition (net.partition()) got no answer")
+
+    def _syn_timeout(self, sock: Any) -> None:
+        if sock in self._blocked:
+            self._blocked.remove(sock)
+            self._fail_connect(sock, errno.ETIMEDOUT)
+
+    def _unblock(self, sock: Any) -> None:
+        """A connect that waited for a partition to heal proceeds (holding the lock)."""
+        if sock._dead or type(sock) is not _NetConnecting:
+            return
+        target = sock._target
+        listener, mapped = self._listener_for(sock._family, target[0], target[1])
+        if listener is None:
+            self._fail_connect(sock, errno.ECONNREFUSED)
+        elif listener._full():
+            sock._listener = listener
+            listener._waiting.append(sock)
+        else:
+            self._establish(sock, listener, target, mapped)
+            sock._in_progress = True
+            sock._changed()
+
     def _forget_connect(self, client: _NetConnecting) -> None:
+        if client in self._blocked:
+            self._blocked.remove(client)
         listener = client.__dict__.pop("_listener", None)
         if listener is not None and client in listener._waiting:
             listener._waiting.remove(client)
