@@ -142,7 +142,7 @@ class Condition(_Counters):
         (True, True)
     """
 
-    __slots__ = ("_addresses", "_drawn", "_rng", "after_bytes", "at", "direction", "held",
+    __slots__ = ("_addresses", "_drawn", "_rng", "_seed", "after_bytes", "at", "direction", "held",
                  "probability", "settings", "target")
 
     def __init__(self, target: Any, addresses: Any, direction: str,
@@ -160,6 +160,7 @@ class Condition(_Counters):
         self.after_bytes = after_bytes
         self.at = at
         self.probability = probability
+        self._seed = seed
         self._rng = random.Random(seed)
         self._drawn: dict[Any, bool] = {}
 
@@ -567,6 +568,7 @@ class Conditions:
             counters: list[Any] = []
             held = crossing
             budget_rule = None
+            jitter_seed = None
             for rule in self._rules:
                 if record._family == _AF_UNIX and rule._addresses is not None:
                     continue
@@ -581,6 +583,8 @@ class Conditions:
                 elif rule.settings:
                     settings.update(rule.settings)
                     counters.append(rule)
+                    if "jitter" in rule.settings:
+                        jitter_seed = rule._seed
             link = pipe.link
             if not (settings or held or budget_rule is not None):
                 if link is not None:
@@ -595,10 +599,12 @@ class Conditions:
             link.latency = settings.get("latency", 0.0)
             jitter = settings.get("jitter", 0.0)
             if jitter and link.rng is None:
+                # Each direction of each connection draws from its own generator, derived
+                # from the rule's seed and the connection's place: reproducible.
                 index = self._connections.index(record)
-                base = self._seed_base if self._seed_base is not None else 0
-                link.rng = random.Random(base * 1_000_003 + index * 2 + (end is not
-                                                                          record._client_end))
+                side = end is not record._client_end
+                link.rng = random.Random(None if jitter_seed is None
+                                         else jitter_seed * 1_000_003 + index * 2 + side)
             link.jitter = jitter
             link.bandwidth = settings.get("bandwidth")
             link.segment = settings.get("segment")
@@ -621,7 +627,7 @@ class Conditions:
             return
         if link.delays():
             # The reset travels behind the bytes that made it: it arrives after them.
-            self._clock.at(max(link.last, self._clock.now()),
+            self._clock.at(max(link.last, self._clock.now() + link.latency),
                            lambda: self._reset_connection(record, rule))
         else:
             self._reset_connection(record, rule)

@@ -132,6 +132,9 @@ def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | N
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         with _core.lock:
+            clock = _core.state.clock
+            if clock is not None and clock.heap:
+                clock.run_due()  # bytes in flight that have arrived by now
             found = check()
         real = poll_real(0.0) if poll_real is not None else None
         if found is not None or real is not None:
@@ -145,6 +148,14 @@ def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | N
             # real side is all that could end the wait.
             if _core.others_alive():
                 left = _SLICE if left is None else min(left, _SLICE)
+            clock = _core.state.clock
+            if clock is not None and clock.heap:
+                # Bytes in flight on the network: a virtual clock moves to their arrival
+                # when no other thread could act first; a wall clock wakes for it.
+                with _core.lock:
+                    if clock.virtual and not _core.actors() and clock.jump():
+                        continue
+                left = clock.cap(left if not clock.virtual else min(left or _SLICE, _SLICE))
             real = poll_real(left)
             if real is not None:
                 with _core.lock:

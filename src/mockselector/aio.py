@@ -177,6 +177,9 @@ class _RealSide(selectors.BaseSelector):
     :class:`Stalled` (in :meth:`TestSelectorEventLoop._wait_outside`).
     """
 
+    # The loop decides when time moves (see _wait_outside), not the TestSelector.
+    keeps_time = True
+
     def __init__(self, selector: selectors.BaseSelector, loop: TestSelectorEventLoop) -> None:
         self._real = selector
         self._loop = loop
