@@ -44,23 +44,28 @@ def fails(call: Any, *args: Any) -> UnexpectedWrite:
 
 @settings(max_examples=200, deadline=None)
 @given(data=payloads, cuts=st.lists(st.integers(min_value=0), max_size=20),
-       how=st.sampled_from(["send", "sendall", "sendmsg"]), paired=st.booleans())
+       how=st.sampled_from(["send", "sendall", "sendmsg"]), paired=st.booleans(),
+       seed=st.one_of(st.none(), st.integers(min_value=0, max_value=2**16)))
 def test_any_split_of_the_expected_bytes_passes(data: bytes, cuts: list[int], how: str,
-                                                paired: bool) -> None:
-    sock, peer = socketpair() if paired else (MockSocket(), None)
+                                                paired: bool, seed: int | None) -> None:
+    # With a seed, send and sendmsg accept random-length prefixes: split further.
+    sock, peer = socketpair(seed=seed) if paired else (MockSocket(seed=seed), None)
     expectation = sock.expect_sent(data)
     for chunk in split(data, cuts):
-        if how == "send":
-            assert sock.send(chunk) == len(chunk)
-        elif how == "sendall":
+        if how == "sendall":
             sock.sendall(chunk)
-        else:
+        while chunk and how == "send":
+            chunk = chunk[sock.send(chunk):]
+        while chunk and how == "sendmsg":
             half = len(chunk) // 2
-            assert sock.sendmsg([chunk[:half], chunk[half:]]) == len(chunk)
+            chunk = chunk[sock.sendmsg([chunk[:half], chunk[half:]]):]
     expectation.verify()
     assert expectation.matched == len(data) and expectation.remaining == b""
     if peer is not None:
-        assert peer.recv(1000) == data
+        received = b""
+        while len(received) < len(data):
+            received += peer.recv(1000)
+        assert received == data
 
 
 @settings(max_examples=200, deadline=None)
@@ -380,6 +385,14 @@ def test_a_failure_verify_raised_is_not_raised_again_at_the_exit() -> None:
     with Network() as net:
         expectation = net.expect_sent(b"x", to=("127.0.0.1", 80))
         fails(expectation.verify)
+
+
+def test_a_network_entered_again_does_not_raise_an_old_failure_again() -> None:
+    net = Network()
+    with pytest.raises(UnexpectedWrite, match="no connection was made"), net:
+        net.expect_sent(b"x", to=("127.0.0.1", 80))
+    with net:
+        pass
 
 
 def test_expect_sent_on_a_network_socket_not_connected_says_what_to_do() -> None:

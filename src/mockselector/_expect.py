@@ -261,7 +261,7 @@ class Expectation:
             else:
                 head = (f"{self._who}{self._suffix()} did not send {missing}, from offset "
                         f"{matched} ({_before(matched, 'were sent')})")
-            return self._failure_at(head, matched, expected[matched:], b"", after="")
+            return self._failure_at(head, matched, expected[matched:], b"")
 
     def _unexpected(self, writer: Any, chunk: Any) -> UnexpectedWrite:
         """The failure of a write of ``chunk`` that deviates from the expected bytes."""
@@ -277,17 +277,18 @@ class Expectation:
             extra = len(chunk) - index
             head = (f"{who} sent more than expected: {_count(extra, 'byte')} from offset "
                     f"{offset}, after all {_count(offset, 'expected byte')}")
-        return self._failure_at(head, offset, expected[offset:], chunk[index:], after="...")
+        return self._failure_at(head, offset, expected[offset:], chunk[index:])
 
     def _suffix(self) -> str:
         return f" ({self._origin})" if self._origin else ""
 
-    def _failure_at(self, head: str, offset: int, expected_after: Any, sent_after: Any,
-                    after: str) -> UnexpectedWrite:
+    def _failure_at(self, head: str, offset: int, expected_after: Any, sent_after: Any
+                    ) -> UnexpectedWrite:
+        """An :class:`UnexpectedWrite` at ``offset``: ``head``, then the diff there."""
         before = bytes(self._expected[max(0, offset - TEXT_BEFORE):offset])
         lines = _diff(before, offset, bytes(expected_after[:TEXT_AFTER * 2]),
                       bytes(sent_after[:TEXT_AFTER * 2]),
-                      len(expected_after) > TEXT_AFTER, len(sent_after) > TEXT_AFTER, after)
+                      len(expected_after) > TEXT_AFTER, len(sent_after) > TEXT_AFTER)
         failure = UnexpectedWrite("\n".join([head + ":", *lines]))
         failure.expectation, failure.offset = self, offset
         return failure
@@ -327,12 +328,12 @@ def _first_difference(expected: bytearray, start: int, chunk: Any, limit: int) -
 
 
 def _diff(before: bytes, offset: int, expected: bytes, sent: bytes, expected_more: bool,
-          sent_more: bool, after: str) -> list[str]:
+          sent_more: bool) -> list[str]:
     """The lines showing ``before`` (matched) then ``expected`` and ``sent`` from ``offset``."""
     if _texty(before + expected[:TEXT_AFTER]) and _texty(before + sent[:TEXT_AFTER]):
         return _text_diff(before, offset, expected[:TEXT_AFTER], sent[:TEXT_AFTER],
                           expected_more or len(expected) > TEXT_AFTER,
-                          sent_more or len(sent) > TEXT_AFTER, after)
+                          sent_more or len(sent) > TEXT_AFTER)
     return _hex_diff(before, offset, expected, sent)
 
 
@@ -365,11 +366,12 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\n": "\\n", "\t": "\\t"}
 
 
 def _text_diff(before: bytes, offset: int, expected: bytes, sent: bytes, expected_more: bool,
-               sent_more: bool, after: str) -> list[str]:
+               sent_more: bool) -> list[str]:
+    """Both sides as escaped text from ``before``, a caret under the offset's byte."""
     lead = "..." if offset > len(before) else ""
     shared = lead + '"' + _escape(before)
     expected_line = shared + _escape(expected) + '"' + ("..." if expected_more else "")
-    sent_line = shared + _escape(sent) + '"' + (after if sent_more else "")
+    sent_line = shared + _escape(sent) + '"' + ("..." if sent_more else "")
     if not expected:
         expected_line += "  (the end of the expected bytes)"
     return [f"  expected: {expected_line}", f"  sent:     {sent_line}",
@@ -426,7 +428,7 @@ def expect_on(sock: Any, data: Any, more: tuple[Any, ...]) -> Expectation:
         expectation = Expectation(None)
         expectation.extend(*chunks)
         expectation._attach(pipe, repr(sock))
-        network = _core.state.network
+        network = _core.state.network  # the active Network verifies it at exit
         if network is not None:
             network._expected.watch(expectation)
         return expectation
@@ -492,6 +494,7 @@ class Awaited:
             if not expectation._reported:
                 failure = expectation._check()
                 if failure is not None:
+                    expectation._reported = True  # (a network entered again: not twice)
                     failures.append(failure)
         if len(failures) == 1:
             raise failures[0]
