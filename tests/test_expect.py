@@ -464,6 +464,30 @@ def test_an_asyncio_client_is_checked_and_its_failure_ends_the_connection() -> N
     assert caught.value.offset == 3
 
 
+def test_expectations_check_the_writes_under_network_conditions() -> None:
+    async def main() -> bytes:
+        async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.write(await reader.readexactly(10))
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(echo, "127.0.0.1", 7000)
+        reader, writer = await asyncio.open_connection("127.0.0.1", 7000)
+        writer.write(b"0123456789")
+        reply = await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return reply
+
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=0.5, segment=3)
+        request = net.expect_sent(b"0123456789", to=("127.0.0.1", 7000))
+        reply = net.expect_sent(b"0123456789", by=("127.0.0.1", 7000))
+        assert asyncio.run(main()) == b"0123456789"
+        assert request.matched == reply.matched == 10
+
+
 def test_a_threaded_server_reply_is_checked() -> None:
     with Network() as net:
         reply = net.expect_sent(b"pong\n", by=("127.0.0.1", 4000))
