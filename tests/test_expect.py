@@ -574,6 +574,46 @@ def test_the_network_fixture_does_not_report_a_failure_the_test_raised_twice(
     assert "ERROR at teardown of test_raised" not in result.stdout.str()
 
 
+def test_the_expect_sent_fixture_verifies_after_the_test(
+    pytester: pytest.Pytester, run: Any,
+) -> None:
+    pytester.makepyfile("""
+        from mockselector import socketpair
+
+        def test_sent(expect_sent):
+            a, b = socketpair()
+            expect_sent(a, b"HELLO")
+            a.sendall(b"HEL")
+            assert expect_sent(a, b"\\r\\n").expected == b"HELLO\\r\\n"
+            a.sendall(b"LO\\r\\n")
+
+        def test_never_sent(expect_sent):
+            a, b = socketpair()
+            expect_sent(a, b"HELLO")
+            a.sendall(b"HEL")
+
+        def test_swallowed(expect_sent):
+            a, b = socketpair()
+            expect_sent(a, b"HELLO")
+            try:
+                a.sendall(b"HELP")
+            except Exception:
+                pass
+
+        def test_raised(expect_sent):
+            a, b = socketpair()
+            expect_sent(a, b"HELLO")
+            a.sendall(b"HELP")
+    """)
+    result = run()
+    result.assert_outcomes(passed=3, failed=1, errors=2)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_never_sent*",
+                                 "*did not send 2 expected bytes, from offset 3*",
+                                 "*ERROR at teardown of test_swallowed*",
+                                 "*sent a byte other than expected at offset 3*"])
+    assert "ERROR at teardown of test_raised" not in result.stdout.str()
+
+
 def test_public_names_are_exported() -> None:
     assert mockselector.Expectation is Expectation
     assert {"Expectation", "UnexpectedWrite"} <= set(mockselector.__all__)

@@ -21,6 +21,7 @@ Every method that touches the state of an expectation holds
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from . import _core
@@ -461,6 +462,9 @@ class Awaited:
 
     def __bool__(self) -> bool:
         return bool(self._waiting)
+
+    def __iter__(self) -> Iterator[Expectation]:
+        return iter(self._all)
 
     def watch(self, expectation: Expectation) -> None:
         """Verify ``expectation`` at the network's exit (holding the lock)."""
