@@ -20,6 +20,7 @@ Every method that touches the state of an expectation holds
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -113,7 +114,7 @@ class Expectation:
             state = f"{self._matched} of {len(self._expected)} bytes sent"
             if self._failure is not None:
                 state += f", failed at offset {self._failure.offset}"
-            who = self._origin if self._who is None else self._who
+            who = self._origin if self._who is None else self._who + self._suffix()
             return f"<Expectation {who}: {state}>"
 
     def extend(self, data: Any, *more: Any) -> Expectation:
@@ -419,9 +420,10 @@ def expect_on(sock: Any, data: Any, more: tuple[Any, ...]) -> Expectation:
     with _core.lock:
         pipe = getattr(sock, "_out", None)  # (a network socket has none until it connects)
         if pipe is None:
-            raise OSError(f"expect_sent() on {sock!r}, which is not connected: call it once "
-                          "the socket is connected, or use net.expect_sent(data, to=address) "
-                          "for the next connection to an address")
+            raise OSError(errno.ENOTCONN, f"expect_sent() on {sock!r}, which is not "
+                          "connected: call it once the socket is connected, or use "
+                          "net.expect_sent(data, to=address) for the next connection to an "
+                          "address")
         for tap in pipe.taps:
             expectation = getattr(tap, "__self__", None)
             if isinstance(expectation, Expectation):
@@ -453,7 +455,8 @@ def _key_of(address: Any) -> Any:
 
 
 class Awaited:
-    """The expectations of a :class:`~mockselector.Network`: made, and waiting for a connection."""
+    """Expectations verified together (a network's, the pytest fixture's), and those of a
+    network waiting for their connection."""
 
     def __init__(self) -> None:
         self._all: list[Expectation] = []
