@@ -12,6 +12,7 @@ The whole public surface is re-exported here::
 """
 
 from ._core import DEFAULT_PATIENCE, set_patience
+from ._expect import Expectation, UnexpectedWrite
 from .aio import (
     EventLoopPolicy,
     TestSelectorEventLoop,
@@ -35,6 +36,7 @@ __all__ = [
     "Connection",
     "DatagramSocket",
     "EventLoopPolicy",
+    "Expectation",
     "FileDescriptor",
     "FileMock",
     "ListenSocket",
@@ -45,6 +47,7 @@ __all__ = [
     "Stalled",
     "TestSelector",
     "TestSelectorEventLoop",
+    "UnexpectedWrite",
     "assert_no_watchers",
     "check_no_watchers",
     "fd",

@@ -44,7 +44,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from . import _core, _netdatagram, _patching
+from . import _core, _expect, _netdatagram, _patching
 from ._conditions import Clock
 from ._core import Stalled
 from ._datagram import Faults
@@ -278,6 +278,9 @@ class Network(Conditions):
         # Conditions: rules (latency, holds, resets), the partition, their counters.
         self._init_conditions()
         self._saved: list[Any] | None = None
+        # The expected writes made while the network is active (verified at exit), and
+        # those waiting for the connection they are for.
+        self._expected = _expect.Awaited()
 
     def __repr__(self) -> str:
         state = "active" if self._saved is not None else "inactive"
@@ -314,6 +317,8 @@ class Network(Conditions):
             self._saved_datagrams = None
         if saved is not None:
             _patching.restore(saved)
+        if exc_info[0] is None:  # else the block's own exception says what went wrong
+            self._expected.verify()
 
     # -- hosts and DNS -----------------------------------------------------------------
 
@@ -422,6 +427,67 @@ class Network(Conditions):
             self._datagram_routes_changed()
         return faults
 
+    def expect_sent(self, data: Any, *more: Any, to: Any = None, by: Any = None
+                    ) -> _expect.Expectation:
+        """Expect ``data`` (then each of ``more``) on the next connection to or from an address.
+
+        ``to=address``: the bytes a client sends to the server at
+        ``address`` on the next connection made to it; ``by=address``: the
+        bytes the server at ``address`` sends back on that connection.  The
+        address is ``(host, port)``, the host a name of the network's DNS or
+        an address (``"0.0.0.0"`` or ``"::"``: any address, that port), or
+        an ``AF_UNIX`` path.  Each call is for one connection: called twice
+        before a connection is made, the second is for the connection after
+        it (to expect more bytes on the same one, use
+        :meth:`Expectation.extend`).  Connections made before the call are
+        not checked.
+
+        The writes are checked as :meth:`MockSocket.expect_sent` checks them
+        (the first deviating byte raises :class:`~mockselector.UnexpectedWrite`
+        from the code's ``send``); when the ``with`` block ends without an
+        exception, every expectation made while the network was active is
+        verified, so a failure the code swallowed, bytes never sent, or a
+        connection never made fail there.  The bytes are those on the wire:
+        a TLS connection's are encrypted.
+
+        Example::
+
+            >>> import socket
+            >>> with Network() as net:
+            ...     net.add_host("kv.internal", "10.0.0.5")
+            ...     request = net.expect_sent(b"GET key\\n", to=("kv.internal", 7000))
+            ...     server = socket.create_server(("10.0.0.5", 7000))
+            ...     client = socket.create_connection(("kv.internal", 7000))
+            ...     client.sendall(b"GET ")
+            ...     client.sendall(b"key\\n")
+            ...     request.matched
+            8
+        """
+        if (to is None) == (by is None):
+            raise TypeError("expect_sent() takes to=address (what clients send to the server "
+                            "there) or by=address (what the server there sends back): one "
+                            "of them")
+        address = to if to is not None else by
+        keys: frozenset[Any]
+        keyword = "to" if to is not None else "by"
+        if isinstance(address, tuple) and len(address) >= 2:
+            host, port = address[0], int(address[1])
+            if host in ("", *_WILDCARDS):
+                keys = frozenset({(None, port)})
+            else:
+                keys = frozenset((ip, port) for ip in self._addresses_of(host))
+        elif isinstance(address, (str, bytes, bytearray)) and address:
+            keys = frozenset({os.fsencode(bytes(address) if isinstance(address, bytearray)
+                                          else address)})
+        else:
+            raise TypeError(f"{keyword}= takes (host, port) or an AF_UNIX path, not "
+                            f"{address!r}")
+        expectation = _expect.Expectation(None, f"net.expect_sent({keyword}={address!r})")
+        expectation.extend(data, *more)
+        with _core.lock:
+            self._expected.wait(keys, 1 if by is not None else 0, expectation)
+        return expectation
+
     def _addresses_of(self, host: str) -> list[str]:
         numeric = _numeric(host)
         if numeric is not None:
@@ -525,6 +591,8 @@ class Network(Conditions):
         client._record = server._record = record
         self._connections.append(record)
         self._connected(record)
+        if self._expected:
+            self._expected.connected(client, server)
 
     # -- the address space (every method below is called holding the lock) -------------
 

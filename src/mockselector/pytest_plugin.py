@@ -10,7 +10,9 @@ pytest loads it by itself once mockselector is installed (the ``pytest11`` entry
 - :func:`memory_loop`: a :class:`~mockselector.TestSelectorEventLoop`;
 - :func:`virtual_time_loop`: the same with virtual time;
 - :func:`network`: a :class:`~mockselector.Network` entered for the test
-  (options from ``@pytest.mark.network(allow=[...])``).
+  (options from ``@pytest.mark.network(allow=[...])``);
+- :func:`expect_sent`: ``expect_sent(sock, data)`` is ``sock.expect_sent(data)``,
+  verified after the test.
 
 **The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
 command line for every test, fails a test that leaves readers or writers registered on an
@@ -43,6 +45,8 @@ from collections.abc import Iterator
 from importlib import metadata
 from typing import Any, Callable, TypeVar
 
+from . import _expect
+from ._expect import Expectation
 from .aio import TestSelectorEventLoop, assert_no_watchers
 from .network import Network
 from .selector import TestSelector
@@ -52,7 +56,7 @@ try:
 except ImportError:  # pragma: no cover - imported without pytest (a documentation tool)
     pytest = None  # type: ignore[assignment]
 
-__all__ = ["memory_loop", "mock_selector", "network", "virtual_time_loop"]
+__all__ = ["expect_sent", "memory_loop", "mock_selector", "network", "virtual_time_loop"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -158,6 +162,39 @@ def network(request: Any) -> Iterator[Network]:
         yield net
 
 
+@_fixture
+def expect_sent() -> Iterator[Callable[..., Expectation]]:
+    """A function: ``expect_sent(sock, data, *more)`` is ``sock.expect_sent(data, *more)``.
+
+    It returns the :class:`~mockselector.Expectation`.  After the test, each
+    expectation made with it is verified, as :meth:`~mockselector.Expectation.verify`
+    does: a failure the code swallowed, or expected bytes never sent, fail the
+    test at teardown (a failure the test itself raised is not reported again).
+
+    Example (a test receives it by naming it)::
+
+        >>> from mockselector import socketpair
+        >>> def test_greets(expect_sent):
+        ...     client, server = socketpair()
+        ...     expect_sent(server, b"HELLO\\r\\n")
+        ...     server.sendall(b"HELLO\\r\\n")
+        >>> fixture = expect_sent.__wrapped__ if hasattr(expect_sent, "__wrapped__") \\
+        ...     else expect_sent
+        >>> for expect in fixture():
+        ...     test_greets(expect)
+    """
+    made = _expect.Awaited()
+
+    def expect(sock: Any, data: Any, *more: Any) -> Expectation:
+        expectation: Expectation = sock.expect_sent(data, *more)
+        if all(expectation is not seen for seen in made):
+            made.watch(expectation)
+        return expectation
+
+    yield expect
+    made.verify()
+
+
 def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
     loop = TestSelectorEventLoop(**options)
     try:
@@ -248,6 +285,8 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
     if item.config.getoption("no_watchers", False) or item.get_closest_marker("no_watchers"):
         checks = [assert_no_watchers(loop) for loop in _loops_of(item)]
     outcome: Any = yield
+    if outcome.excinfo is not None:  # an UnexpectedWrite the test raised is not raised again
+        _expect.reported(outcome.excinfo[1])  # when the network fixture verifies
     if not checks or outcome.excinfo is not None:
         return
     try:

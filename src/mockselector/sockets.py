@@ -50,7 +50,7 @@ from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any, Callable, Union, cast
 from unittest import mock
 
-from . import _core
+from . import _core, _expect
 from ._core import Stalled
 from ._pipe import DEFAULT_CAPACITY, Pipe, check_capacity, check_seed
 from ._recording import (
@@ -1066,6 +1066,40 @@ class MockSocket(_Endpoint):
         """
         with _core.lock:
             return bytes(recorder_of(self).sent)
+
+    def expect_sent(self, data: _Buffer, *more: _Buffer) -> _expect.Expectation:
+        """Expect the code to send ``data`` (then each of ``more``) on this socket, in order.
+
+        However the code splits its writes, each byte it sends is compared
+        with the expected byte at the same offset; the first one that
+        differs, or a byte beyond the expected ones, makes that write raise
+        :class:`~mockselector.UnexpectedWrite` (showing the offset, and the
+        expected and sent bytes around it) and not happen.  Calling it
+        again expects more bytes after those.  Returns the
+        :class:`~mockselector.Expectation`: its :meth:`~Expectation.verify`
+        raises the failure again, or says which expected bytes were never
+        sent.  Made while a :class:`~mockselector.Network` is active, it is
+        verified at the network's exit too.  A socket of a network must be
+        connected first (for the sockets the code makes, see
+        :meth:`Network.expect_sent`).
+
+        Example::
+
+            >>> a, b = socketpair()
+            >>> expectation = a.expect_sent(b"GET / HTTP/1.0\\r\\n\\r\\n")
+            >>> for byte in b"GET / HTTP/1.0\\r\\n\\r\\n":
+            ...     a.sendall(bytes([byte]))         # any split passes
+            >>> expectation.verify()
+            >>> a.sendall(b"more")
+            Traceback (most recent call last):
+            ...
+            mockselector._expect.UnexpectedWrite: <MockSocket ...> sent more than expected: 4 bytes
+            from offset 18, after all 18 expected bytes:
+              expected: "GET / HTTP/1.0\\r\\n\\r\\n"  (the end of the expected bytes)
+              sent:     "GET / HTTP/1.0\\r\\n\\r\\nmore"
+                                           ^
+        """
+        return _expect.expect_on(self, data, more)
 
     # -- receiving --------------------------------------------------------------------------
 
