@@ -12,6 +12,7 @@ The whole public surface is re-exported here::
 """
 
 from ._core import DEFAULT_PATIENCE, set_patience
+from ._trace import TraceEvent
 from .aio import (
     EventLoopPolicy,
     TestSelectorEventLoop,
@@ -45,6 +46,7 @@ __all__ = [
     "Stalled",
     "TestSelector",
     "TestSelectorEventLoop",
+    "TraceEvent",
     "assert_no_watchers",
     "check_no_watchers",
     "fd",

@@ -95,6 +95,9 @@ class NetworkSpace(AddressSpace):
     def deliver(self, receiver: Any, data: bytes, source: Any) -> None:
         if receiver._family == _AF_INET6 and type(source) is tuple and len(source) == 2:
             source = ("::ffff:" + source[0], source[1], 0, 0)  # an IPv4 sender, mapped
+        tracer = self.net._tracer
+        if tracer is not None:
+            tracer.datagram(receiver, data, source)
         faults = self.faults
         if faults is None or faults.rng is None:
             receiver._receive(data, source)
