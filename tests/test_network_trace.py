@@ -8,6 +8,7 @@ of those tests is skipped, saying why, when its reader is missing.
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
 import shutil
 import socket
@@ -165,6 +166,23 @@ def test_refused_connects_are_traced() -> None:
         (None, "refused", ("127.0.0.1", 10), "nothing listens there"),
         (None, "refused", "/run/nobody.sock", "nothing is bound there")]
     assert net.trace[0].source == CLIENT
+
+
+def test_a_connect_waiting_for_room_is_refused_when_the_listener_closes() -> None:
+    with Network(trace=True) as net:
+        server = socket.socket()
+        server.bind(SERVER)
+        server.listen(0)
+        _first = socket.create_connection(SERVER)  # the queue holds backlog + 1: full
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        assert waiting.connect_ex(SERVER) == errno.EINPROGRESS
+        server.close()
+        assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
+    assert summary(net) == [
+        (1, "connect", CLIENT, SERVER, b"", ""),
+        (1, "reset", SERVER, CLIENT, b"", "reset()"),
+        (None, "refused", ("127.0.0.1", 32769), SERVER, b"", "the listener was closed")]
 
 
 def test_an_ipv4_client_of_an_ipv6_listener_is_traced_as_the_client_sees_it() -> None:
@@ -615,6 +633,16 @@ def run(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> Any:
         def test_fails_untraced_by_its_marker(network):
             talk()
             assert False
+
+        @pytest.fixture
+        def broken_teardown():
+            yield
+            raise RuntimeError("teardown fails too")
+
+        @pytest.mark.network(trace=True)
+        def test_fails_and_its_teardown_too(network, broken_teardown):
+            talk()
+            assert False
     """)
 
     def run(*args: str) -> pytest.RunResult:
@@ -638,20 +666,21 @@ def sections_of(result: pytest.RunResult) -> dict[str, str]:
 
 def test_the_option_shows_the_timeline_of_a_failing_test(run: Any) -> None:
     result = run("--mockselector-trace")
-    result.assert_outcomes(passed=1, failed=3)
+    result.assert_outcomes(passed=1, failed=4, errors=1)
     failures = sections_of(result)
     assert SECTION in failures["fails"] and REQUEST in failures["fails"]
     assert "127.0.0.1:32768 -> 127.0.0.1:8080  connect" in failures["fails"]
     assert SECTION in failures["fails_traced_by_its_marker"]
     assert SECTION not in failures["fails_untraced_by_its_marker"]
-    assert result.stdout.str().count(f" {SECTION} ") == 2
+    # Once for a test, even when its teardown fails too.
+    assert result.stdout.str().count(f" {SECTION} ") == 3
 
 
 def test_without_the_option_only_the_marker_traces(run: Any) -> None:
     result = run()
-    result.assert_outcomes(passed=1, failed=3)
+    result.assert_outcomes(passed=1, failed=4, errors=1)
     failures = sections_of(result)
     assert SECTION not in failures["fails"]
     assert SECTION in failures["fails_traced_by_its_marker"]
     assert REQUEST in failures["fails_traced_by_its_marker"]
-    assert result.stdout.str().count(f" {SECTION} ") == 1
+    assert result.stdout.str().count(f" {SECTION} ") == 2
