@@ -432,8 +432,13 @@ def test_write_pcapng_takes_a_path_or_a_binary_file(capture: tuple[Path, int],
     assert count == len(expected_rows())
 
 
+def need_dpkt() -> Any:
+    """dpkt, or a skip saying where it comes from."""
+    return pytest.importorskip("dpkt", reason="dpkt is in the [trace] extra")
+
+
 def read_with_dpkt(path: Path) -> tuple[int, list[tuple[float, Any]]]:
-    dpkt = pytest.importorskip("dpkt", reason="dpkt is in the [trace] extra")
+    dpkt = need_dpkt()
     with path.open("rb") as file:
         reader = dpkt.pcapng.Reader(file)
         packets = [(ts, dpkt.ip.IP(buf) if buf[0] >> 4 == 4 else dpkt.ip6.IP6(buf))
@@ -447,7 +452,7 @@ def flags_of(segment: Any) -> str:
 
 
 def test_packets_read_back_by_dpkt(capture: tuple[Path, int]) -> None:
-    import dpkt  # read_with_dpkt skipped the test if it is missing
+    dpkt = need_dpkt()
 
     path, count = capture
     linktype, packets = read_with_dpkt(path)
@@ -491,7 +496,7 @@ def expected_rows() -> list[tuple[Any, ...]]:
 
 
 def test_sequence_numbers_acknowledgements_and_payloads(capture: tuple[Path, int]) -> None:
-    import dpkt
+    dpkt = need_dpkt()
 
     _, packets = read_with_dpkt(capture[0])
     following: dict[Any, int] = {}  # (source, destination) -> the next sequence number
@@ -524,7 +529,7 @@ def test_sequence_numbers_acknowledgements_and_payloads(capture: tuple[Path, int
 
 
 def test_checksums_are_those_dpkt_computes(capture: tuple[Path, int]) -> None:
-    import dpkt
+    dpkt = need_dpkt()
 
     _, packets = read_with_dpkt(capture[0])
     for _, ip in packets:
