@@ -13,6 +13,8 @@ The whole public surface is re-exported here::
 
 from ._core import DEFAULT_PATIENCE, set_patience
 from ._expect import Expectation, UnexpectedWrite
+from ._netconditions import Condition, NetworkStats
+from ._trace import TraceEvent
 from .aio import (
     EventLoopPolicy,
     TestSelectorEventLoop,
@@ -33,6 +35,7 @@ from .testcase import AsyncioTestCase
 __all__ = [
     "DEFAULT_PATIENCE",
     "AsyncioTestCase",
+    "Condition",
     "Connection",
     "DatagramSocket",
     "EventLoopPolicy",
@@ -43,10 +46,12 @@ __all__ = [
     "MockSelector",
     "MockSocket",
     "Network",
+    "NetworkStats",
     "SocketMock",
     "Stalled",
     "TestSelector",
     "TestSelectorEventLoop",
+    "TraceEvent",
     "UnexpectedWrite",
     "assert_no_watchers",
     "check_no_watchers",

@@ -222,6 +222,7 @@ class Conditions:
     _connections: list[Any]
     _clients: dict[int, Any]
     _datagram_space: Any
+    _tracer: Any
 
     def _init_conditions(self) -> None:
         self._rules: list[Condition] = []
@@ -357,6 +358,7 @@ class Conditions:
             self._rules = [rule for rule in self._rules
                            if not (rule.held and (target is None or rule.target == target))]
             self._relink_all()
+            self._note(f"release {'everything' if target is None else repr(target)}")
 
     def clear_conditions(self) -> None:
         """Remove every condition, hold and reset rule (what is in flight arrives at once).
@@ -371,6 +373,7 @@ class Conditions:
         with _core.lock:
             self._rules = []
             self._relink_all()
+            self._note("conditions cleared")
 
     def reset(self, target: Any = None, *, after_bytes: int | None = None,
               at: float | None = None, probability: float = 1.0,
@@ -467,6 +470,8 @@ class Conditions:
             raise ValueError("partition() needs at least one group of hosts")
         with _core.lock:
             self._groups = resolved
+            self._note("partition " + " | ".join(
+                "{" + ", ".join(sorted(group)) + "}" for group in resolved))
             for record in self._live():
                 if reset and self._crosses(*self._hosts_of(record)):
                     self._reset_connection(record, None)
@@ -484,6 +489,7 @@ class Conditions:
         """
         with _core.lock:
             self._groups = None
+            self._note("heal")
             self._relink_all()
             blocked, self._blocked = self._blocked, []
             for sock in blocked:
@@ -552,7 +558,8 @@ class Conditions:
     def _datagram_routes_changed(self) -> None:
         """Datagrams go straight to their receiver only while nothing conditions them."""
         space = self._datagram_space
-        space.direct = space.faults is None and not self._rules and self._groups is None
+        space.direct = space.faults is None and not self._rules and self._groups is None \
+            and self._tracer is None
         space.version += 1  # the routes sockets remember no longer hold
 
     def _relink(self, record: Any) -> None:
@@ -670,15 +677,19 @@ class Conditions:
         self._stats.resets += 1
         if rule is not None:
             rule.resets += 1
-        trace = getattr(self, "_trace_event", None)
-        if trace is not None:
-            trace(record, "reset", "by a network condition")
+        self._trace_event(record, "reset",  # type: ignore[attr-defined]
+                          "by the network" if rule is None else f"by {rule!r}")
 
     def _add_rule(self, rule: Condition) -> Condition:
         with _core.lock:
             self._rules.append(rule)
             self._relink_all()
+            self._note(repr(rule).split(":")[0].lstrip("<") + " set")
         return rule
+
+    def _note(self, detail: str) -> None:
+        """Say in the trace (if the network traces) that conditions changed."""
+        self._trace_event(None, "condition", detail)  # type: ignore[attr-defined]
 
     def _connected(self, record: Any) -> None:
         """A connection was made: its links, if any rule or partition applies."""

@@ -96,6 +96,9 @@ class NetworkSpace(AddressSpace):
     def deliver(self, receiver: Any, data: bytes, source: Any) -> None:
         if receiver._family == _AF_INET6 and type(source) is tuple and len(source) == 2:
             source = ("::ffff:" + source[0], source[1], 0, 0)  # an IPv4 sender, mapped
+        tracer = self.net._tracer
+        if tracer is not None:
+            tracer.datagram(receiver, data, source)
         net = self.net
         if net._rules or net._groups is not None:
             if not self._conditioned(receiver, data, source):

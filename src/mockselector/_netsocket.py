@@ -463,6 +463,9 @@ class _NetListener(NetSocket):
                         self._net._admit(self)
                     self._changed()
                     connection._timeout = _default_timeout()
+                    tracer = self._net._tracer
+                    if tracer is not None:
+                        tracer.accepted(connection)
                     return connection, connection._peername
                 deadline = self._block(
                     "accept()", deadline, self._can_accept,
@@ -677,9 +680,64 @@ class _NetStream(_NetCommon):
                 record.bytes_to_server += count
         return count
 
+    def shutdown(self, how: int, /) -> None:
+        """As :meth:`MockSocket.shutdown`; the network's trace records it.
+
+        Example::
+
+            >>> from mockselector import Network
+            >>> import socket
+            >>> with Network(trace=True) as net:
+            ...     a, b = socket.socketpair()
+            ...     a.shutdown(socket.SHUT_WR)
+            ...     b.recv(10)
+            b''
+            >>> net.trace[-1].kind, net.trace[-1].detail
+            ('shutdown', 'SHUT_WR')
+        """
+        tracer = self._net._tracer
+        if tracer is None:
+            MockSocket.shutdown(self, how)
+            return
+        with _core.lock:
+            MockSocket.shutdown(self, how)
+            if self._record is not None:
+                tracer.shutdown(self, int(how))
+
+    def reset(self) -> None:
+        """As :meth:`MockSocket.reset`; the network's trace records it.
+
+        Example::
+
+            >>> from mockselector import Network
+            >>> import socket
+            >>> with Network(trace=True) as net:
+            ...     a, b = socket.socketpair()
+            ...     a.reset()
+            >>> net.trace[-1].kind, net.trace[-1].detail
+            ('reset', 'reset()')
+        """
+        with _core.lock:
+            tracer = self._net._tracer
+            if tracer is not None and not self._dead and self._record is not None:
+                # Before: the reset closes this end, and its close adds nothing then.
+                tracer.reset(self, "reset()", reverse=self._peer is None)
+            MockSocket.reset(self)
+
     def _on_close(self) -> None:
+        tracer = self._net._tracer
+        if tracer is None or self._record is None:
+            MockSocket._on_close(self)
+            self._release()
+            return
+        peer = self._peer
+        had_error = peer is not None and peer._error is not None
+        unread = len(self._in.buf) + self._in.flight
         MockSocket._on_close(self)
         self._release()
+        # Closing with unread data resets the peer (MockSocket._on_close decides).
+        tracer.closed(self, unread, peer is not None and not had_error
+                      and peer._error is not None)
 
 
 def _new(net: Network, cls: type[_NetCommon], family: int, proto: int,

@@ -42,9 +42,9 @@ import os
 import socket
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
-from . import _core, _expect, _netdatagram, _patching
+from . import _core, _expect, _netdatagram, _patching, _trace
 from ._conditions import Clock
 from ._core import Stalled
 from ._datagram import Faults
@@ -59,6 +59,7 @@ from ._netsocket import (
     new_pair,
     new_socket,
 )
+from ._trace import TraceEvent, Tracer
 
 __all__ = ["Connection", "Network"]
 
@@ -124,8 +125,8 @@ class Connection:
         (('127.0.0.1', 8080), 5, 'open')
     """
 
-    __slots__ = ("_client_end", "_family", "_server_end", "bytes_to_client", "bytes_to_server",
-                 "client", "server")
+    __slots__ = ("_client_end", "_family", "_number", "_server_end", "bytes_to_client",
+                 "bytes_to_server", "client", "server")
 
     def __init__(self, family: int, client: Any, server: Any, ends: tuple[Any, Any]) -> None:
         self._family = family
@@ -151,6 +152,7 @@ class Connection:
 
     bytes_to_server: int
     bytes_to_client: int
+    _number: int  # its position in Network.connections, from 1 (set by Network._record)
 
     @property
     def state(self) -> str:
@@ -239,7 +241,7 @@ class Network(Conditions):
     """
 
     def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
-                 trust_test_ca: bool = True) -> None:
+                 trust_test_ca: bool = True, trace: bool = False) -> None:
         # New asyncio loops of the scope run on a virtual clock (aio's virtual_time),
         # the network's own: bytes in flight and the loops' timers share one time.
         self._virtual_time = bool(virtual_time)
@@ -281,6 +283,12 @@ class Network(Conditions):
         # The expected writes made while the network is active (verified at exit), and
         # those waiting for the connection they are for.
         self._expected = _expect.Awaited()
+        # The trace: the tracer while tracing (the hooks look at it), and the one that
+        # holds the events, kept when tracing stops.
+        self._tracer: Tracer | None = None
+        self._traced: Tracer | None = None
+        if trace:
+            self.start_trace()
 
     def __repr__(self) -> str:
         state = "active" if self._saved is not None else "inactive"
@@ -533,6 +541,177 @@ class Network(Conditions):
         with _core.lock:
             return [listener._sockname for listener in self._listen_table.values()]
 
+    # -- the trace ---------------------------------------------------------------------
+
+    @property
+    def trace(self) -> list[TraceEvent]:
+        """The events recorded while the network traced, oldest first (a snapshot).
+
+        Each is a :class:`~mockselector.TraceEvent`: a connection made,
+        accepted, the bytes sent each way, a shutdown, close, reset, a refused
+        connect, a datagram, a condition applied.  Empty unless the network
+        traces: ``Network(trace=True)``, or :meth:`start_trace`.  The trace
+        keeps a copy of every byte sent while it records: its memory grows
+        with the traffic.
+
+        Example::
+
+            >>> import socket
+            >>> with Network(trace=True) as net:
+            ...     server = socket.create_server(("127.0.0.1", 8080))
+            ...     client = socket.create_connection(("127.0.0.1", 8080))
+            ...     conn, _ = server.accept()
+            ...     client.sendall(b"hello")
+            ...     conn.recv(10)
+            ...     conn.close()
+            b'hello'
+            >>> [(event.connection, event.kind, event.size) for event in net.trace]
+            [(1, 'connect', 0), (1, 'accept', 0), (1, 'data', 5), (1, 'close', 0)]
+        """
+        with _core.lock:
+            return list(self._traced.events) if self._traced is not None else []
+
+    def start_trace(self) -> None:
+        """Start recording events (see :attr:`trace`); the connections open now are traced too.
+
+        What happened before is not in the trace: a connection made before
+        shows from its next event on.  Nothing changes if the network
+        already traces.
+
+        Example::
+
+            >>> import socket
+            >>> with Network() as net:
+            ...     a, b = socket.socketpair()
+            ...     a.sendall(b"before")
+            ...     net.start_trace()
+            ...     a.sendall(b"after")
+            >>> [event.data for event in net.trace]
+            [b'after']
+        """
+        with _core.lock:
+            if self._tracer is not None:
+                return
+            if self._traced is None:
+                self._traced = Tracer(self._clock)
+            self._tracer = tracer = self._traced
+            for record in self._connections:
+                tracer.attach(record)
+            self._datagram_routes_changed()  # every datagram through deliver(), traced
+
+    def stop_trace(self) -> None:
+        """Stop recording events; those recorded stay in :attr:`trace`.
+
+        Example::
+
+            >>> import socket
+            >>> with Network(trace=True) as net:
+            ...     a, b = socket.socketpair()
+            ...     net.stop_trace()
+            ...     a.sendall(b"untraced")
+            >>> [event.kind for event in net.trace]
+            ['connect']
+        """
+        with _core.lock:
+            tracer, self._tracer = self._tracer, None
+            if tracer is None:
+                return
+            for record in self._connections:
+                tracer.detach(record)
+            self._datagram_routes_changed()
+
+    def timeline(self, which: Any = None) -> str:
+        """The trace as text, one line per event (only those of ``which``, if given).
+
+        A line shows the time (seconds on the network's clock), the
+        connection (``#1``; ``udp`` for a datagram, ``--`` for what has no
+        connection), the addresses from the end that acts to the other one,
+        the kind of event, and the bytes of a ``data`` or ``datagram`` event
+        (their ``repr``, cut after 40 bytes).  ``which`` is a connection
+        number, an address (``("127.0.0.1", 8080)`` or ``"127.0.0.1:8080"``,
+        an ``AF_UNIX`` path) or a host (``"127.0.0.1"``).
+
+        Example::
+
+            >>> import socket
+            >>> with Network(trace=True, virtual_time=True) as net:
+            ...     server = socket.create_server(("127.0.0.1", 8080))
+            ...     client = socket.create_connection(("127.0.0.1", 8080))
+            ...     conn, _ = server.accept()
+            ...     client.sendall(b"hello")
+            ...     client.shutdown(socket.SHUT_WR)
+            >>> print(net.timeline())
+              0.000000  #1 127.0.0.1:32768 -> 127.0.0.1:8080  connect
+              0.000000  #1 127.0.0.1:8080 -> 127.0.0.1:32768  accept
+              0.000000  #1 127.0.0.1:32768 -> 127.0.0.1:8080  data 5 bytes b'hello'
+              0.000000  #1 127.0.0.1:32768 -> 127.0.0.1:8080  shutdown SHUT_WR
+        """
+        return _trace.timeline(self.trace, which)
+
+    def write_pcapng(self, file: Any) -> int:
+        """Write the trace as a pcapng capture (Wireshark, tshark, tcpdump read it).
+
+        ``file`` is a path or a binary file open for writing.  Each connection
+        is a TCP handshake at its connect, its bytes in segments with their
+        sequence numbers, FIN and RST; each datagram a UDP packet; the
+        headers are made up (IPv4 or IPv6, with correct checksums), the
+        timestamps are the network's clock.  ``AF_UNIX`` connections and
+        datagrams are left out (they have no IP): :meth:`timeline` shows
+        them.  Returns the number of packets written.
+
+        Example::
+
+            >>> import io, socket
+            >>> with Network(trace=True) as net:
+            ...     a, b = socket.socketpair()                      # AF_UNIX: not in it
+            ...     server = socket.create_server(("127.0.0.1", 8080))
+            ...     client = socket.create_connection(("127.0.0.1", 8080))
+            ...     client.sendall(b"hello")
+            >>> net.write_pcapng(io.BytesIO())   # SYN, SYN-ACK, ACK, and the data
+            4
+        """
+        events = self.trace
+        if hasattr(file, "write"):
+            return _trace.write_pcapng(events, file)
+        output: BinaryIO
+        with open(file, "wb") as output:
+            return _trace.write_pcapng(events, output)
+
+    def _trace_event(self, record: Connection | None, kind: str, detail: str = "",
+                     **fields: Any) -> None:
+        """Add an event to the trace now, if the network traces (else nothing happens).
+
+        The hook for the parts of the network that have something to say
+        in the trace: ``record`` is the :class:`Connection` the event is
+        about (or ``None``), ``kind`` its kind (``"condition"`` for a
+        condition applied), ``detail`` a few words.  ``fields`` may give
+        ``source``, ``destination`` (by default the connection's client and
+        server addresses; ``""`` without a connection), ``size`` and ``data``.
+        Called with or without the library lock.
+
+        Example::
+
+            >>> import socket
+            >>> with Network(trace=True, virtual_time=True) as net:
+            ...     a, b = socket.socketpair()
+            ...     net._trace_event(net.connections[0], "condition", "latency 0.2 s")
+            >>> print(net.timeline())
+              0.000000  #1 (unnamed) -> (unnamed)  connect socketpair()
+              0.000000  #1 (unnamed) -> (unnamed)  condition latency 0.2 s
+        """
+        tracer = self._tracer
+        if tracer is None:
+            return
+        unknown = set(fields) - {"source", "destination", "size", "data"}
+        if unknown:
+            raise TypeError(f"_trace_event() got unexpected fields {sorted(unknown)}")
+        client, server = _trace._client_view(record) if record is not None else ("", "")
+        data = bytes(fields.get("data", b""))
+        with _core.lock:
+            tracer.add(None if record is None else record._number, kind,
+                       fields.get("source", client), fields.get("destination", server),
+                       int(fields.get("size", len(data))), data, detail)
+
     # -- sockets -----------------------------------------------------------------------
 
     def _socket(self, family: int, type: int, proto: int) -> Any:
@@ -593,6 +772,9 @@ class Network(Conditions):
         self._connected(record)
         if self._expected:
             self._expected.connected(client, server)
+        record._number = len(self._connections)
+        if self._tracer is not None:
+            self._tracer.connected(record)
 
     # -- the address space (every method below is called holding the lock) -------------
 
@@ -880,6 +1062,9 @@ class Network(Conditions):
         if type(client) is _NetConnecting and not client._dead:
             client._connect_error = code
             client._changed()
+            if self._tracer is not None:
+                self._tracer.refused(client._sockname, client._target,
+                                     "the listener was closed")
 
     def _across_partition(self, sock: NetSocket, target: Any, source: Any,
                           destination: Any) -> None:
@@ -945,6 +1130,8 @@ class Network(Conditions):
 
     def _refuse(self, sock: NetSocket, target: Any) -> None:
         message = f"Connection refused: nothing listens on {target!r} on the network"
+        if self._tracer is not None:
+            self._tracer.refused(sock._sockname, target, "nothing listens there")
         if sock._timeout == 0.0:
             sock._become(_NetConnecting)
             sock._target = target
@@ -977,6 +1164,9 @@ class Network(Conditions):
         key = os.fsencode(bytes(address) if isinstance(address, bytearray) else address)
         with _core.lock:
             listener = self._unix.get(key)
+            if self._tracer is not None and type(listener) is not _NetListener:
+                self._tracer.refused(sock._sockname, address, "nothing is bound there"
+                                     if listener is None else "bound, not listening")
             if listener is None:
                 raise FileNotFoundError(errno.ENOENT, f"No such file or directory: connect() "
                                         f"to {address!r}: nothing is bound there on the network")

@@ -14,6 +14,11 @@ pytest loads it by itself once mockselector is installed (the ``pytest11`` entry
 - :func:`expect_sent`: ``expect_sent(sock, data)`` is ``sock.expect_sent(data)``,
   verified after the test.
 
+**The trace**: ``--mockselector-trace`` on the command line makes the ``network``
+fixture trace (as ``@pytest.mark.network(trace=True)`` does for one test); the report
+of a test that fails then shows the network's timeline (see
+:meth:`~mockselector.Network.timeline`) in a section of its own.
+
 **The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
 command line for every test, fails a test that leaves readers or writers registered on an
 event loop it uses (one of the fixtures above, or pytest-asyncio's loop): a socket, transport
@@ -55,6 +60,9 @@ try:
     import pytest
 except ImportError:  # pragma: no cover - imported without pytest (a documentation tool)
     pytest = None  # type: ignore[assignment]
+
+# Where the network fixture leaves its network on the test's item, for its report.
+_NETWORK: Any = pytest.StashKey[Network]() if pytest is not None else None
 
 __all__ = ["expect_sent", "memory_loop", "mock_selector", "network", "virtual_time_loop"]
 
@@ -143,7 +151,9 @@ def network(request: Any) -> Iterator[Network]:
     """A :class:`~mockselector.Network`, entered for the test and left after it.
 
     Keyword arguments of the marker ``@pytest.mark.network(...)`` on the test
-    (or its class or module) are the network's: ``allow=[...]``.
+    (or its class or module) are the network's: ``allow=[...]``, ``trace=True``.
+    With ``--mockselector-trace``, it traces unless the marker says
+    ``trace=False``.
 
     Example (a test receives it by naming it)::
 
@@ -152,13 +162,21 @@ def network(request: Any) -> Iterator[Network]:
         >>> def test_refused(network):
         ...     assert socket.socket().connect_ex(("localhost", 9)) != 0
         >>> fixture = network.__wrapped__ if hasattr(network, "__wrapped__") else network
-        >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None))
+        >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None),
+        ...                           config=SimpleNamespace(getoption=lambda name, default: True))
         >>> for net in fixture(request):
         ...     test_refused(net)
+        >>> net.trace[0].kind
+        'refused'
     """
     marker = request.node.get_closest_marker("network")
     options = dict(marker.kwargs) if marker is not None else {}
+    if request.config.getoption("mockselector_trace", False):
+        options.setdefault("trace", True)
     with Network(**options) as net:
+        stash = getattr(request.node, "stash", None)
+        if stash is not None and _NETWORK is not None:
+            stash[_NETWORK] = net
         yield net
 
 
@@ -219,11 +237,18 @@ def pytest_addoption(parser: Any) -> None:
         ...         return Group()
         >>> pytest_addoption(Parser())
         --no-watchers store_true
+        --mockselector-trace store_true
     """
-    parser.getgroup("mockselector").addoption(
+    group = parser.getgroup("mockselector")
+    group.addoption(
         "--no-watchers", action="store_true", default=False,
         help="fail tests that leave readers or writers registered on an event loop they "
              "use (as @pytest.mark.no_watchers does for one test)",
+    )
+    group.addoption(
+        "--mockselector-trace", action="store_true", default=False,
+        help="make the `network` fixture trace, and show the timeline of its network in "
+             "the report of a test that fails",
     )
 
 
@@ -236,12 +261,13 @@ def pytest_configure(config: Any) -> None:
         ...     def addinivalue_line(self, name, line):
         ...         print(name, line.split(":")[0])
         >>> pytest_configure(Config())
-        markers network(allow=[...])
+        markers network(allow=[...], trace=False)
         markers no_watchers
     """
     config.addinivalue_line(
         "markers",
-        "network(allow=[...]): options of the `network` fixture (a mockselector.Network)",
+        "network(allow=[...], trace=False): options of the `network` fixture (a "
+        "mockselector.Network)",
     )
     config.addinivalue_line(
         "markers",
@@ -297,6 +323,45 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
         if force_exception is None:  # pragma: no cover - pluggy < 1.1
             raise
         force_exception(error)
+
+
+@_hookwrapper
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    """Add the timeline of a traced ``network`` fixture to the report of a failing test.
+
+    A pytest hook wrapper: the first report of the test that fails (its
+    setup, call or teardown) gets a section ``mockselector trace`` with
+    :meth:`~mockselector.Network.timeline`.  Example, with stand-ins for
+    pytest's objects::
+
+        >>> import socket
+        >>> from types import SimpleNamespace
+        >>> with Network(trace=True, virtual_time=True) as net:
+        ...     refused = socket.socket().connect_ex(("127.0.0.1", 9))
+        >>> item = SimpleNamespace(stash={_NETWORK: net})
+        >>> report = SimpleNamespace(failed=True, when="call", sections=[])
+        >>> hook = pytest_runtest_makereport(item, None)
+        >>> next(hook)
+        >>> try:
+        ...     hook.send(SimpleNamespace(get_result=lambda: report))
+        ... except StopIteration:
+        ...     pass
+        >>> for name, text in report.sections:
+        ...     print(name); print(text)
+        mockselector trace
+          0.000000  -- 127.0.0.1:32768 -> 127.0.0.1:9  refused nothing listens there
+    """
+    outcome: Any = yield
+    report = outcome.get_result()
+    if not report.failed or _NETWORK is None:
+        return
+    stash = getattr(item, "stash", None)
+    net = stash.get(_NETWORK, None) if stash is not None else None
+    if stash is None or net is None or net._traced is None:
+        return
+    del stash[_NETWORK]  # once: a failing teardown after a failing call adds nothing more
+    report.sections.append(
+        ("mockselector trace", net.timeline() or "(nothing happened on the network)"))
 
 
 def _check_loop_factories_hook(item: Any) -> None:
