@@ -57,7 +57,9 @@ from ._netsocket import (
     make_real,
     new_pair,
     new_socket,
+    seed_pair,
 )
+from ._pipe import check_seed, derive_seed
 
 __all__ = ["Connection", "Network"]
 
@@ -214,6 +216,12 @@ class Network:
     a blocking connect waits for an ``accept()``, a non-blocking one stays
     in progress.  :meth:`blackhole`: the connect never completes.
 
+    **Schedule perturbation.**  ``Network(seed=n)`` varies what is genuinely
+    unordered, reproducibly: where each connection's reads and writes split,
+    and the order in which pollers, selectors and event loops report what is
+    ready at once (see :attr:`seed`).  A race that one seed exposes shows on
+    every run with that seed.
+
     **Strict.**  A name or address that is not on the network fails at once,
     naming it; ``allow=["127.0.0.1:5432", "pypi.org:443", "example.com"]``
     lets connections to exactly those (``host:port``, or a host on any port)
@@ -238,7 +246,11 @@ class Network:
     """
 
     def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
-                 trust_test_ca: bool = True) -> None:
+                 trust_test_ca: bool = True, seed: int | None = None) -> None:
+        # Schedule perturbation (see the seed property): the seed, and how many seeds
+        # were derived from it for each kind of object.
+        self._seed = check_seed(seed)
+        self._derived: dict[str, int] = {}
         # New asyncio loops of the scope run on a virtual clock (aio's virtual_time),
         # the network's own: bytes in flight and the loops' timers share one time.
         self._virtual_time = bool(virtual_time)
@@ -465,6 +477,57 @@ class Network:
         with _core.lock:
             return [listener._sockname for listener in self._listen_table.values()]
 
+    # -- schedule perturbation ---------------------------------------------------------
+
+    @property
+    def seed(self) -> int | None:
+        """The seed of the network's schedule perturbation, or ``None`` (read-only).
+
+        With ``Network(seed=n)``, what is genuinely unordered varies with
+        ``n``, reproducibly:
+
+        - each stream connection splits its reads and writes at random
+          places, as :func:`~mockselector.socketpair` with a seed does
+          (``recv`` returns a prefix of what is there, ``send`` accepts a
+          prefix): connection ``i`` (``net.connections[i]``) uses the seed
+          ``derive_seed(n, "connection", i)`` (client end; the server end
+          that plus 1), which ``sock.seed`` of an end tells;
+        - the pollers and selectors made on the network (``select.select``,
+          ``poll``, ``epoll``, the stdlib selectors, a
+          :class:`~mockselector.TestSelector` made without a seed, the event
+          loops) report what is ready at once in a seeded random order; the
+          ``i``-th of a kind draws from ``derive_seed(n, kind, i)``.
+
+        ``derive_seed`` (in ``mockselector._pipe``) hashes ``f"{n}/{kind}/{i}"``:
+        one more connection or poller in a test leaves those made before it as
+        they were.  Timers, ``call_soon`` and datagrams keep their order
+        (datagrams have :meth:`datagram_faults`).  A :class:`~mockselector.Stalled`
+        raised while a seeded network is active ends with the line
+        ``schedule seed: n (Network(seed=n) reproduces this run)``.
+
+        Example::
+
+            >>> import socket
+            >>> with Network(seed=7) as net:
+            ...     a, b = socket.socketpair()
+            ...     a.sendall(b"hello world")
+            ...     parts = []
+            ...     while b"".join(parts) != b"hello world":
+            ...         parts.append(b.recv(100))
+            ...     net.seed, parts
+            (7, [b'hello', b' w', b'orl', b'd'])
+        """
+        return self._seed
+
+    def _derive(self, what: str) -> int | None:
+        """The seed of the next ``what`` (a poller, a selector) made on a seeded network."""
+        if self._seed is None:
+            return None
+        with _core.lock:
+            index = self._derived.get(what, 0)
+            self._derived[what] = index + 1
+        return derive_seed(self._seed, what, index)
+
     # -- sockets -----------------------------------------------------------------------
 
     def _socket(self, family: int, type: int, proto: int) -> Any:
@@ -521,6 +584,9 @@ class Network:
     def _record(self, family: int, client: Any, server: Any) -> None:
         record = Connection(family, client._sockname, server._sockname, (client, server))
         client._record = server._record = record
+        if self._seed is not None:  # connection i splits as derive_seed() says (see seed)
+            seed_pair(client, server,
+                      derive_seed(self._seed, "connection", len(self._connections)))
         self._connections.append(record)
 
     # -- the address space (every method below is called holding the lock) -------------

@@ -303,9 +303,11 @@ class TestSelector(selectors.BaseSelector):
     are in no particular order, as with the kernel's; with a seed, each
     ``select()`` returns them shuffled by ``random.Random(seed)``, so code
     that assumes an order shows it, and the same calls give the same orders
-    on every run.  Its :class:`Stalled` names the seed.  Without a seed,
-    the order is that in which the objects became ready, and ``select()``
-    costs nothing more.
+    on every run.  Its :class:`Stalled` names the seed.  Made inside a
+    seeded :class:`~mockselector.Network` without a seed of its own, a
+    selector gets one from the network's.  Without a seed, the order is
+    that in which the objects became ready, and ``select()`` costs nothing
+    more.
 
     All methods may be called from any thread.
 
@@ -325,7 +327,11 @@ class TestSelector(selectors.BaseSelector):
 
     __test__ = False  # not a pytest test class, despite its name
 
-    # What to call with the seed to replay the run (a line of Stalled).
+    # Whether a seeded network perturbs the order of this class's select() (not a
+    # scripted one's).
+    _perturbable = True
+    # What to call with the seed to replay the run (a line of Stalled); None when the
+    # seed came from a seeded network, whose own line says it.
     _seed_maker: str | None = None
     _seed: int | None = None
     _rng: random.Random | None = None
@@ -339,6 +345,11 @@ class TestSelector(selectors.BaseSelector):
             raise ValueError(f"stall_limit must be an int >= 0, not {stall_limit!r}")
         if check_seed(seed) is not None:
             self._seed_maker = type(self).__name__
+        elif self._perturbable:
+            network = _core.state.network
+            if network is not None and network._seed is not None:
+                seed = network._derive("selector")
+        if seed is not None:
             self._seed = seed
             self._rng = random.Random(seed)
             # An instance attribute over the method: an unseeded selector's select()
@@ -910,6 +921,8 @@ class MockSelector(TestSelector):
         []
         [2]
     """
+
+    _perturbable = False  # the script says what each select() returns, in its order
 
     class EndException(Stalled):
         """Raised by ``select()`` when the script is exhausted; ``args[0]`` is the selector.
