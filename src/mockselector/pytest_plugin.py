@@ -12,6 +12,13 @@ pytest loads it by itself once mockselector is installed (the ``pytest11`` entry
 - :func:`network`: a :class:`~mockselector.Network` entered for the test
   (options from ``@pytest.mark.network(allow=[...])``).
 
+**Schedule perturbation**: ``--mockselector-seed=N`` on the command line gives every
+fixture above the seed ``N`` (``Network(seed=N)``, ``TestSelector(seed=N)``,
+``TestSelectorEventLoop(seed=N)``; a seed in the ``network`` marker wins), so that a run
+that failed with a seed is replayed from the command line.  A failing test whose fixtures
+are seeded gets a section ``mockselector schedule seed`` in its report, naming the seeds
+and the command that replays it, and a ``mockselector_seed`` user property (in JUnit XML).
+
 **The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
 command line for every test, fails a test that leaves readers or writers registered on an
 event loop it uses (one of the fixtures above, or pytest-asyncio's loop): a socket, transport
@@ -39,6 +46,7 @@ fails such a test instead, saying so (see :func:`pytest_runtest_call`).
 from __future__ import annotations
 
 import asyncio
+import shlex
 from collections.abc import Iterator
 from importlib import metadata
 from typing import Any, Callable, TypeVar
@@ -70,11 +78,26 @@ def _hookwrapper(func: _F) -> _F:
 # -- fixtures ------------------------------------------------------------------------------
 
 
+def _seed_option(request: Any) -> int | None:
+    """The seed given with ``--mockselector-seed``, or ``None``.
+
+    Example, with a stand-in for pytest's request::
+
+        >>> from types import SimpleNamespace
+        >>> config = SimpleNamespace(getoption=lambda name, default=None: 1234)
+        >>> _seed_option(SimpleNamespace(config=config))
+        1234
+    """
+    seed: int | None = request.config.getoption("mockselector_seed", None)
+    return seed
+
+
 @_fixture
-def mock_selector() -> Iterator[TestSelector]:
+def mock_selector(request: Any) -> Iterator[TestSelector]:
     """A :class:`~mockselector.TestSelector` holding everything registered with it.
 
-    Closed after the test.  Example (a test receives it by naming it)::
+    Closed after the test; seeded with ``--mockselector-seed``.  Example (a test
+    receives it by naming it)::
 
         >>> import selectors
         >>> from mockselector import TestSelector, socketpair
@@ -86,7 +109,7 @@ def mock_selector() -> Iterator[TestSelector]:
         >>> with TestSelector() as selector:
         ...     test_data_makes_a_socket_readable(selector)
     """
-    selector = TestSelector()
+    selector = TestSelector(seed=_seed_option(request))
     try:
         yield selector
     finally:
@@ -94,12 +117,13 @@ def mock_selector() -> Iterator[TestSelector]:
 
 
 @_fixture
-def memory_loop() -> Iterator[TestSelectorEventLoop]:
+def memory_loop(request: Any) -> Iterator[TestSelectorEventLoop]:
     """A :class:`~mockselector.TestSelectorEventLoop`: asyncio on in-memory sockets.
 
     A wait that nothing could end raises :class:`~mockselector.Stalled`.  It is not
     set as the current event loop: run coroutines with ``run_until_complete``.  After
-    the test, the tasks it left pending are cancelled, and the loop is closed.
+    the test, the tasks it left pending are cancelled, and the loop is closed.  It is
+    seeded with ``--mockselector-seed``.
 
     Example::
 
@@ -112,11 +136,11 @@ def memory_loop() -> Iterator[TestSelectorEventLoop]:
         >>> with contextlib.closing(mockselector.new_event_loop()) as loop:
         ...     test_sock_recv_reads_what_the_peer_sent(loop)
     """
-    yield from _loop()
+    yield from _loop(seed=_seed_option(request))
 
 
 @_fixture
-def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
+def virtual_time_loop(request: Any) -> Iterator[TestSelectorEventLoop]:
     """A :class:`~mockselector.TestSelectorEventLoop` with virtual time.
 
     Its clock starts at 0.0 and jumps to the next timer when nothing else could happen:
@@ -131,7 +155,7 @@ def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
         >>> with contextlib.closing(mockselector.new_event_loop(virtual_time=True)) as loop:
         ...     test_an_hour_passes_at_once(loop)
     """
-    yield from _loop(virtual_time=True)
+    yield from _loop(virtual_time=True, seed=_seed_option(request))
 
 
 @_fixture
@@ -139,7 +163,8 @@ def network(request: Any) -> Iterator[Network]:
     """A :class:`~mockselector.Network`, entered for the test and left after it.
 
     Keyword arguments of the marker ``@pytest.mark.network(...)`` on the test
-    (or its class or module) are the network's: ``allow=[...]``.
+    (or its class or module) are the network's: ``allow=[...]``, ``seed=...``
+    (without one, ``--mockselector-seed`` gives it).
 
     Example (a test receives it by naming it)::
 
@@ -148,12 +173,16 @@ def network(request: Any) -> Iterator[Network]:
         >>> def test_refused(network):
         ...     assert socket.socket().connect_ex(("localhost", 9)) != 0
         >>> fixture = network.__wrapped__ if hasattr(network, "__wrapped__") else network
-        >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None))
+        >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None),
+        ...                           config=SimpleNamespace(getoption=lambda *args: None))
         >>> for net in fixture(request):
         ...     test_refused(net)
     """
     marker = request.node.get_closest_marker("network")
     options = dict(marker.kwargs) if marker is not None else {}
+    seed = _seed_option(request)
+    if seed is not None:
+        options.setdefault("seed", seed)
     with Network(**options) as net:
         yield net
 
@@ -170,7 +199,7 @@ def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
 
 
 def pytest_addoption(parser: Any) -> None:
-    """Add the ``--no-watchers`` option (a pytest hook).
+    """Add the ``--no-watchers`` and ``--mockselector-seed`` options (a pytest hook).
 
     Example, with a stand-in for pytest's parser::
 
@@ -182,12 +211,33 @@ def pytest_addoption(parser: Any) -> None:
         ...         return Group()
         >>> pytest_addoption(Parser())
         --no-watchers store_true
+        --mockselector-seed store
     """
-    parser.getgroup("mockselector").addoption(
+    group = parser.getgroup("mockselector")
+    group.addoption(
         "--no-watchers", action="store_true", default=False,
         help="fail tests that leave readers or writers registered on an event loop they "
              "use (as @pytest.mark.no_watchers does for one test)",
     )
+    group.addoption(
+        "--mockselector-seed", action="store", type=int, default=None, metavar="N",
+        dest="mockselector_seed",
+        help="seed the schedule perturbation of mockselector's fixtures (network, "
+             "memory_loop, virtual_time_loop, mock_selector): replays a failing run",
+    )
+
+
+def pytest_report_header(config: Any) -> str | None:
+    """Name the seed of ``--mockselector-seed`` in the header of the run (a pytest hook).
+
+    Example, with a stand-in for pytest's config::
+
+        >>> from types import SimpleNamespace
+        >>> pytest_report_header(SimpleNamespace(getoption=lambda name, default: 1234))
+        'mockselector: schedule seed 1234 (--mockselector-seed)'
+    """
+    seed = config.getoption("mockselector_seed", None)
+    return None if seed is None else f"mockselector: schedule seed {seed} (--mockselector-seed)"
 
 
 def pytest_configure(config: Any) -> None:
@@ -258,6 +308,76 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
         if force_exception is None:  # pragma: no cover - pluggy < 1.1
             raise
         force_exception(error)
+
+
+@_hookwrapper
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    """Name the schedule seeds of a failing test's fixtures in its report (a pytest hook).
+
+    The seeded fixtures (see :func:`_seeds_of`) go in ``item.user_properties``
+    as ``("mockselector_seed", seed)``; when the test fails, its report gets a
+    section ``mockselector schedule seed``: the seeds, and the command line
+    that replays the run.  Example, with stand-ins for pytest's objects::
+
+        >>> from types import SimpleNamespace
+        >>> from mockselector import Network
+        >>> report = SimpleNamespace(failed=True, sections=[], user_properties=[])
+        >>> item = SimpleNamespace(funcargs={"network": Network(seed=1234)},
+        ...                        user_properties=[], nodeid="test_x.py::test_race")
+        >>> hook = pytest_runtest_makereport(item, SimpleNamespace(when="call"))
+        >>> next(hook)
+        >>> try:
+        ...     hook.send(SimpleNamespace(get_result=lambda: report))
+        ... except StopIteration:
+        ...     pass
+        >>> print(report.sections[0][1])
+        network: Network(seed=1234)
+        replay: pytest --mockselector-seed=1234 test_x.py::test_race
+        >>> item.user_properties
+        [('mockselector_seed', 1234)]
+    """
+    seeds = _seeds_of(item)  # the fixtures exist from the end of setup on
+    for _, seed, _ in seeds:
+        if ("mockselector_seed", seed) not in item.user_properties:
+            item.user_properties.append(("mockselector_seed", seed))  # the report copies them
+    outcome: Any = yield
+    if not seeds:
+        return
+    report = outcome.get_result()
+    if report.failed:
+        lines = [f"{name}: {maker}(seed={seed})" for name, seed, maker in seeds]
+        if len({seed for _, seed, _ in seeds}) == 1:
+            lines.append(f"replay: pytest --mockselector-seed={seeds[0][1]} "
+                         f"{shlex.quote(item.nodeid)}")
+        report.sections.append(("mockselector schedule seed", "\n".join(lines)))
+
+
+def _seeds_of(item: Any) -> list[tuple[str, int, str]]:
+    """``(fixture name, seed, maker)`` of each fixture of a test seeded by its own seed.
+
+    A network, a :class:`~mockselector.TestSelector` or a
+    :class:`~mockselector.TestSelectorEventLoop` with a seed of its own
+    (not one derived from a seeded network's).  Example::
+
+        >>> from types import SimpleNamespace
+        >>> import mockselector
+        >>> item = SimpleNamespace(funcargs={"sel": mockselector.TestSelector(seed=5),
+        ...                                  "plain": mockselector.TestSelector()})
+        >>> _seeds_of(item)
+        [('sel', 5, 'TestSelector')]
+    """
+    found = []
+    for name, value in list(getattr(item, "funcargs", {}).items()):
+        if isinstance(value, Network):
+            if value.seed is not None:
+                found.append((name, value.seed, "Network"))
+            continue
+        selector = getattr(value, "_selector", None) \
+            if isinstance(value, TestSelectorEventLoop) else value
+        if isinstance(selector, TestSelector) and selector.seed is not None \
+                and selector._seed_maker is not None:
+            found.append((name, selector.seed, selector._seed_maker))
+    return found
 
 
 def _check_loop_factories_hook(item: Any) -> None:
