@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import re
 import select
 import selectors
@@ -377,6 +378,11 @@ def test_a_connection_splits_as_a_socketpair_with_its_seed() -> None:
     c.close()
     assert list(iter(lambda: d.recv(300), b"")) == in_network
     d.close()
+
+
+def test_the_derivation_of_seeds_is_the_documented_one_and_never_changes() -> None:
+    assert derive_seed(5, "connection", 2) == random.Random("5/connection/2").getrandbits(32)
+    assert derive_seed(1234, "connection", 0) == 2587572984  # a replayed seed stays valid
 
 
 def test_network_seed_is_read_only() -> None:

@@ -489,21 +489,26 @@ class Network:
         - each stream connection splits its reads and writes at random
           places, as :func:`~mockselector.socketpair` with a seed does
           (``recv`` returns a prefix of what is there, ``send`` accepts a
-          prefix): connection ``i`` (``net.connections[i]``) uses the seed
-          ``derive_seed(n, "connection", i)`` (client end; the server end
-          that plus 1), which ``sock.seed`` of an end tells;
+          prefix);
         - the pollers and selectors made on the network (``select.select``,
           ``poll``, ``epoll``, the stdlib selectors, a
           :class:`~mockselector.TestSelector` made without a seed, the event
-          loops) report what is ready at once in a seeded random order; the
-          ``i``-th of a kind draws from ``derive_seed(n, kind, i)``.
+          loops) report what is ready at once in a seeded random order.
 
-        ``derive_seed`` (in ``mockselector._pipe``) hashes ``f"{n}/{kind}/{i}"``:
-        one more connection or poller in a test leaves those made before it as
-        they were.  Timers, ``call_soon`` and datagrams keep their order
-        (datagrams have :meth:`datagram_faults`).  A :class:`~mockselector.Stalled`
-        raised while a seeded network is active ends with the line
-        ``schedule seed: n (Network(seed=n) reproduces this run)``.
+        Each object draws from a seed of its own: the ``i``-th of its kind
+        made on the network gets ``random.Random(f"{n}/{kind}/{i}").getrandbits(32)``
+        (a string seed is hashed with SHA-512: the same on every run and
+        platform), so one more connection or poller in a test leaves those
+        made before it as they were.  Connection ``i`` is
+        ``net.connections[i]``, of kind ``"connection"``: its client end
+        splits with that seed and its server end with that plus 1, as the
+        two sockets of ``socketpair(seed=...)`` do (``sock.seed`` of an end
+        tells its seed); the other kinds are ``"select"`` (each call),
+        ``"poll"``, ``"epoll"`` and ``"selector"``.  Timers, ``call_soon``
+        and datagrams keep their order (datagrams have
+        :meth:`datagram_faults`).  A :class:`~mockselector.Stalled` raised
+        while a seeded network is active ends with the line ``schedule seed:
+        n (Network(seed=n) reproduces this run)``.
 
         Example::
 
