@@ -15,7 +15,6 @@ import select
 import selectors
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from selectors import EVENT_READ
 from typing import Any
@@ -174,12 +173,15 @@ def test_stalled_of_a_seeded_selector_out_of_patience_names_the_seed(
     _, b = pairs[0]
     sel = TestSelector(seed=77, patience=0.05)
     sel.register(b, EVENT_READ)
-    sleeper = threading.Thread(target=time.sleep, args=(2,), daemon=True)
-    sleeper.start()
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait, args=(10,))  # could act: a timed wait
+    waiter.start()
     try:
         with pytest.raises(Stalled) as caught:
             sel.select()
     finally:
+        stop.set()
+        waiter.join()
         sel.close()
     assert "schedule seed: 77 (TestSelector(seed=77) reproduces this run)" \
         in str(caught.value)
