@@ -476,6 +476,30 @@ def test_abort_with_unread_data_resets_the_peer_like_the_kernel(
     assert loop.run_until_complete(main()) == "reset"
 
 
+@pytest.mark.parametrize("kind", ["real", "memory"])
+def test_a_peer_gone_while_the_transport_holds_unsent_data_closes_it_like_the_kernel(
+        kind: str, loop: TestSelectorEventLoop) -> None:
+    # A send that fails must not keep a view of the transport's buffer, which
+    # asyncio clears then (a bytearray on 3.9-3.11: "Existing exports of data").
+    errors: list[Any] = []
+    loop.set_exception_handler(lambda loop, context: errors.append(context))
+
+    async def main() -> Any:
+        a, b = socket.socketpair() if kind == "real" else socketpair()
+        transport, proto = await loop.create_connection(RecordingProtocol, sock=a)
+        transport.pause_reading()  # the failing send, not a read, tells of the reset
+        transport.write(b"x" * 2_000_000)  # more than the window: the rest is buffered
+        assert transport.get_write_buffer_size() > 0
+        b.setblocking(False)
+        await loop.sock_recv(b, 100)  # unread data left behind: the close resets
+        b.close()
+        return await asyncio.wait_for(proto.lost, 5)
+
+    lost = loop.run_until_complete(main())
+    assert isinstance(lost, (BrokenPipeError, ConnectionResetError))
+    assert errors == []
+
+
 def test_peer_close_reaches_a_stream_as_eof(loop: TestSelectorEventLoop) -> None:
     async def main() -> bytes:
         a, b = socketpair()

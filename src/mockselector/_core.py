@@ -76,6 +76,17 @@ def report(items: Iterable[str], indent: str = "  ", limit: int = REPORT_LIMIT) 
     return lines
 
 
+def seed_note(seed: int, maker: str) -> str:
+    """The line of a report that names a schedule seed, and what replays the run with it.
+
+    Example::
+
+        >>> seed_note(1234, "Network")
+        'schedule seed: 1234 (Network(seed=1234) reproduces this run)'
+    """
+    return f"schedule seed: {seed} ({maker}(seed={seed}) reproduces this run)"
+
+
 class Stalled(BaseException):
     """Raised where the code under test would wait for something that can never happen.
 
@@ -85,6 +96,10 @@ class Stalled(BaseException):
     of the run when nothing could ever wake it up.  It derives from
     :class:`BaseException`, so a server's ``except Exception:`` does not
     swallow it.
+
+    Raised while a seeded :class:`~mockselector.Network` is active, its
+    message ends with the line ``schedule seed: n (Network(seed=n) reproduces
+    this run)``.
 
     Besides the message, it carries what a test or a tool may want to read:
     :attr:`selector` (the selector that raised it, if any: ``with
@@ -104,6 +119,9 @@ class Stalled(BaseException):
 
     def __init__(self, message: str, *, selector: Any = None, waiter: Any = None,
                  waiting_for: str | None = None, where: str | None = None) -> None:
+        seed = getattr(state.network, "_seed", None)
+        if seed is not None:  # the schedule of a seeded network decided this run
+            message = f"{message}\n{seed_note(seed, 'Network')}"
         super().__init__(message)
         self.selector = selector
         self.waiter = waiter

@@ -217,7 +217,7 @@ class Conditions:
     """The conditions half of :class:`~mockselector.Network` (see the module)."""
 
     # Provided by Network.
-    _seed_base: int | None = None
+    _seed: int | None
     _clock: Clock
     _connections: list[Any]
     _clients: dict[int, Any]
@@ -501,7 +501,7 @@ class Conditions:
     def _seed_of(self, seed: int | None) -> int | None:
         if seed is not None:
             return seed
-        return self._seed_base
+        return self._seed  # the network's (Network(seed=...)), if any
 
     def _addresses_of_target(self, target: Any) -> Any:
         if target is None:

@@ -11,11 +11,17 @@ from a range of their own, above any real descriptor).
 A wait ends with an event, at the timeout (never early), or with
 :class:`~mockselector.Stalled` when it has no timeout and no other thread
 could ever make an in-memory descriptor ready.
+
+On a seeded network (``Network(seed=...)``) each answer lists what is ready
+in a seeded random order: each poller draws from a seed of its own, and each
+``select.select`` call too (see :meth:`Network.seed
+<mockselector.Network.seed>`).
 """
 
 from __future__ import annotations
 
 import errno
+import random
 import select as _select
 import selectors
 import time
@@ -66,6 +72,13 @@ class _Never:
 
 
 _NEVER = _Never()
+
+
+def _order(what: str) -> random.Random | None:
+    """The random order of the next ``what`` made on a seeded network, else ``None``."""
+    network = _core.state.network
+    seed = network._derive(what) if network is not None else None
+    return None if seed is None else random.Random(seed)
 
 
 def _number(fileobj: Any) -> int:
@@ -225,6 +238,10 @@ def select(rlist: Iterable[Any], wlist: Iterable[Any], xlist: Iterable[Any],
         if part is not None:
             for which in range(3):
                 result[which].extend(part[which])
+    rng = _order("select")
+    if rng is not None:
+        for ready in result:
+            rng.shuffle(ready)
     return result
 
 
@@ -240,6 +257,8 @@ class _Poller:
     _real: Any
     # number -> [event mask, source, events reported last (for EPOLLET)]
     _virtual: dict[int, list[Any]]
+    # On a seeded network: the random order of what each call reports.
+    _rng: random.Random | None = None
 
     def _events(self, number: int, entry: list[Any]) -> int:
         raise NotImplementedError
@@ -266,7 +285,10 @@ class _Poller:
               what: str) -> list[tuple[int, int]]:
         found, real = _wait(self._ready, poll_real, timeout,
                             lambda: f"{what} on {sorted(self._virtual)!r}", self._peek)
-        return (found or []) + (real or [])
+        ready: list[tuple[int, int]] = (found or []) + (real or [])
+        if self._rng is not None:
+            self._rng.shuffle(ready)
+        return ready
 
 
 class poll(_Poller):
@@ -275,6 +297,7 @@ class poll(_Poller):
     def __init__(self) -> None:
         self._real = _real_poll()  # type: ignore[misc]
         self._virtual = {}
+        self._rng = _order("poll")
 
     def register(self, fd: Any, eventmask: int = _POLLIN | _POLLPRI | _POLLOUT) -> None:
         number = _number(fd)
@@ -334,12 +357,14 @@ class epoll(_Poller):
     def __init__(self, sizehint: int = -1, flags: int = 0) -> None:
         self._real = _real_epoll(sizehint, flags)  # type: ignore[misc]
         self._virtual = {}
+        self._rng = _order("epoll")
 
     @classmethod
     def fromfd(cls, fd: int) -> epoll:
         poller = cls.__new__(cls)
         poller._real = _real_epoll.fromfd(fd)  # type: ignore[union-attr]
         poller._virtual = {}
+        poller._rng = _order("epoll")
         return poller
 
     @property

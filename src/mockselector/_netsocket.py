@@ -23,6 +23,7 @@ of the socket's network, which owns it; this module holds only the faces.
 from __future__ import annotations
 
 import errno
+import random
 import socket
 from collections import deque
 from selectors import EVENT_READ, EVENT_WRITE
@@ -761,6 +762,20 @@ def connect_pair(net: Network, client: _NetCommon, family: int, proto: int
     client._peer, server._peer = server, client
     server._side = 1
     return server
+
+
+def seed_pair(client: _NetCommon, server: _NetCommon, seed: int) -> None:
+    """Split the reads and writes of a new connection at seeded places (holding the lock).
+
+    As :func:`~mockselector.socketpair` with ``seed`` does: ``client`` draws
+    from ``random.Random(seed)``, ``server`` from ``random.Random(seed + 1)``.
+    """
+    for end, own in ((client, seed), (server, seed + 1)):
+        end._seed = own
+        end._rng = rng = random.Random(own)
+        end._in.read_rng = end._out.write_rng = rng
+    for pipe in (client._in, client._out):
+        pipe.refresh()
 
 
 def new_socket(net: Network, family: int, proto: int, timeout: float | None) -> NetSocket:

@@ -51,6 +51,26 @@ def check_seed(seed: Any) -> int | None:
     return seed
 
 
+def derive_seed(seed: int, what: str, index: int) -> int:
+    """The seed of the ``index``-th ``what`` made under ``seed``: a number below 2**32.
+
+    It is drawn from ``random.Random(f"{seed}/{what}/{index}")``, whose
+    string seed is hashed with SHA-512: the same on every run, platform and
+    Python version, and unrelated for neighbouring indexes.  A seeded
+    :class:`~mockselector.Network` gives each connection, poller and
+    selector made on it a seed of its own so: one more of them in a test
+    changes nothing for the ones made before it.
+
+    Example::
+
+        >>> derive_seed(1234, "connection", 0) == derive_seed(1234, "connection", 0)
+        True
+        >>> derive_seed(1234, "connection", 0) == derive_seed(1234, "connection", 1)
+        False
+    """
+    return random.Random(f"{seed}/{what}/{index}").getrandbits(32)
+
+
 class Pipe:
     """One direction of a stream connection (see the module)."""
 

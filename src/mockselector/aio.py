@@ -31,6 +31,7 @@ from typing import Any
 
 from . import _core
 from ._conditions import Clock
+from ._pipe import check_seed
 from .descriptors import FileDescriptor, Stalled, _virtual_fd, fd, isfilemock
 from .selector import WAKEUP, TestSelector
 
@@ -240,6 +241,13 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     Pass ``stall_detection=False`` to wait for real instead, when wake-ups come
     from threads the loop cannot see (started before it, or outside Python).
 
+    **Schedule perturbation** (``seed``, an int): the I/O events that are
+    ready together reach the loop in an order drawn from the seed (its
+    :class:`~mockselector.TestSelector`'s ``seed``), so the callbacks of
+    sockets that became ready at once run in a seeded order, the same on
+    every run; the order of ``call_soon`` callbacks, which asyncio
+    guarantees, is never changed.  Its :class:`Stalled` names the seed.
+
     **Virtual time** (``virtual_time=True``): ``loop.time()`` starts at 0.0
     and, when nothing outside could wake the loop, jumps to the next timer at
     once, so ``await asyncio.sleep(3600)`` returns immediately with
@@ -287,13 +295,14 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     def __init__(
         self, selector: selectors.BaseSelector | None = None, *,
         virtual_time: bool = False, stall_detection: bool = True,
-        patience: float | None = None,
+        patience: float | None = None, seed: int | None = None,
     ) -> None:
         # Closed until asyncio's __init__ has run: a bad argument leaves nothing to
         # close, and BaseEventLoop.__del__ must find _closed set.
         self._closed = True
         if patience is not None:
             patience = _core.check_patience(patience)
+        check_seed(seed)
         self._virtual_time = virtual_time
         self._stall_detection = stall_detection
         self._own_patience = patience
@@ -313,7 +322,11 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         # for an event before it looks at what could still wake it (see _wait_outside).
         self._probed = False
         self._real_selector = selector if selector is not None else selectors.DefaultSelector()
-        super().__init__(TestSelector(_RealSide(self._real_selector, self)))
+        test_selector = TestSelector(_RealSide(self._real_selector, self), seed=seed)
+        if seed is not None:
+            test_selector._seed_maker = type(self).__name__
+        self._seed = test_selector.seed  # its own, or one from a seeded network
+        super().__init__(test_selector)
 
     @property
     def _patience(self) -> float:
@@ -328,6 +341,20 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             _warn(f"unclosed event loop {self!r}", ResourceWarning, source=self)
             if not self.is_running():
                 asyncio.SelectorEventLoop.close(self)
+
+    @property
+    def seed(self) -> int | None:
+        """The seed that orders the I/O events ready together, or ``None`` (see the class).
+
+        Example::
+
+            >>> import mockselector
+            >>> loop = mockselector.new_event_loop(seed=42)
+            >>> loop.seed
+            42
+            >>> loop.close()
+        """
+        return self._seed
 
     def time(self) -> float:
         """The loop's clock: virtual (from 0.0) with ``virtual_time=True``, else monotonic.
@@ -594,7 +621,7 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             "Something must feed the sockets these wait on (the test playing the peer), "
             "or a timer must be set."
         )
-        return "\n".join(lines)
+        return "\n".join(lines + self._selector._seed_lines())
 
 
 def _is_pool_worker(thread: threading.Thread) -> bool:
@@ -660,7 +687,9 @@ def new_event_loop(**kwargs: Any) -> TestSelectorEventLoop:
       attribute does not turn it into a method;
     - ``functools.partial(mockselector.new_event_loop, virtual_time=True)``
       for a variant (as a class attribute, wrap it in ``staticmethod()``:
-      Python 3.13 warns that a partial will become a method there).
+      Python 3.13 warns that a partial will become a method there);
+      ``seed=1234`` is such a variant: I/O events ready together reach the
+      loop in a seeded order (see :class:`TestSelectorEventLoop`).
 
     On Python 3.9-3.12, code that creates its loop through the event loop
     policy (``asyncio.run``, ``IsolatedAsyncioTestCase``, pytest-asyncio)
@@ -690,7 +719,8 @@ class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,vali
     (``asyncio.run``, :class:`unittest.IsolatedAsyncioTestCase`,
     pytest-asyncio's ``event_loop_policy`` fixture); on 3.11+ prefer a
     ``loop_factory`` (:func:`new_event_loop`).  Keyword arguments are passed
-    to each loop.  Set it for the duration of a test only::
+    to each loop (``EventLoopPolicy(seed=1234)``: each loop orders its I/O
+    events with that seed).  Set it for the duration of a test only::
 
         asyncio.set_event_loop_policy(mockselector.EventLoopPolicy())
         try:

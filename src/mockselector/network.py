@@ -58,7 +58,9 @@ from ._netsocket import (
     make_real,
     new_pair,
     new_socket,
+    seed_pair,
 )
+from ._pipe import check_seed, derive_seed
 from ._trace import TraceEvent, Tracer
 
 __all__ = ["Connection", "Network"]
@@ -217,6 +219,12 @@ class Network(Conditions):
     a blocking connect waits for an ``accept()``, a non-blocking one stays
     in progress.  :meth:`blackhole`: the connect never completes.
 
+    **Schedule perturbation.**  ``Network(seed=n)`` varies what is genuinely
+    unordered, reproducibly: where each connection's reads and writes split,
+    and the order in which pollers, selectors and event loops report what is
+    ready at once (see :attr:`seed`).  A race that one seed exposes shows on
+    every run with that seed.
+
     **Strict.**  A name or address that is not on the network fails at once,
     naming it; ``allow=["127.0.0.1:5432", "pypi.org:443", "example.com"]``
     lets connections to exactly those (``host:port``, or a host on any port)
@@ -241,7 +249,12 @@ class Network(Conditions):
     """
 
     def __init__(self, *, allow: Iterable[str] = (), virtual_time: bool = False,
-                 trust_test_ca: bool = True, trace: bool = False) -> None:
+                 trust_test_ca: bool = True, trace: bool = False,
+                 seed: int | None = None) -> None:
+        # Schedule perturbation (see the seed property): the seed, and how many seeds
+        # were derived from it for each kind of object.
+        self._seed = check_seed(seed)
+        self._derived: dict[str, int] = {}
         # New asyncio loops of the scope run on a virtual clock (aio's virtual_time),
         # the network's own: bytes in flight and the loops' timers share one time.
         self._virtual_time = bool(virtual_time)
@@ -712,6 +725,62 @@ class Network(Conditions):
                        fields.get("source", client), fields.get("destination", server),
                        int(fields.get("size", len(data))), data, detail)
 
+    # -- schedule perturbation ---------------------------------------------------------
+
+    @property
+    def seed(self) -> int | None:
+        """The seed of the network's schedule perturbation, or ``None`` (read-only).
+
+        With ``Network(seed=n)``, what is genuinely unordered varies with
+        ``n``, reproducibly:
+
+        - each stream connection splits its reads and writes at random
+          places, as :func:`~mockselector.socketpair` with a seed does
+          (``recv`` returns a prefix of what is there, ``send`` accepts a
+          prefix);
+        - the pollers and selectors made on the network (``select.select``,
+          ``poll``, ``epoll``, the stdlib selectors, a
+          :class:`~mockselector.TestSelector` made without a seed, the event
+          loops) report what is ready at once in a seeded random order.
+
+        Each object draws from a seed of its own: the ``i``-th of its kind
+        made on the network gets ``random.Random(f"{n}/{kind}/{i}").getrandbits(32)``
+        (a string seed is hashed with SHA-512: the same on every run and
+        platform), so one more connection or poller in a test leaves those
+        made before it as they were.  Connection ``i`` is
+        ``net.connections[i]``, of kind ``"connection"``: its client end
+        splits with that seed and its server end with that plus 1, as the
+        two sockets of ``socketpair(seed=...)`` do (``sock.seed`` of an end
+        tells its seed); the other kinds are ``"select"`` (each call),
+        ``"poll"``, ``"epoll"`` and ``"selector"``.  Timers, ``call_soon``
+        and datagrams keep their order (datagrams have
+        :meth:`datagram_faults`).  A :class:`~mockselector.Stalled` raised
+        while a seeded network is active ends with the line ``schedule seed:
+        n (Network(seed=n) reproduces this run)``.
+
+        Example::
+
+            >>> import socket
+            >>> with Network(seed=7) as net:
+            ...     a, b = socket.socketpair()
+            ...     a.sendall(b"hello world")
+            ...     parts = []
+            ...     while b"".join(parts) != b"hello world":
+            ...         parts.append(b.recv(100))
+            ...     net.seed, parts
+            (7, [b'hello', b' w', b'orl', b'd'])
+        """
+        return self._seed
+
+    def _derive(self, what: str) -> int | None:
+        """The seed of the next ``what`` (a poller, a selector) made on a seeded network."""
+        if self._seed is None:
+            return None
+        with _core.lock:
+            index = self._derived.get(what, 0)
+            self._derived[what] = index + 1
+        return derive_seed(self._seed, what, index)
+
     # -- sockets -----------------------------------------------------------------------
 
     def _socket(self, family: int, type: int, proto: int) -> Any:
@@ -768,6 +837,9 @@ class Network(Conditions):
     def _record(self, family: int, client: Any, server: Any) -> None:
         record = Connection(family, client._sockname, server._sockname, (client, server))
         client._record = server._record = record
+        if self._seed is not None:  # connection i splits as derive_seed() says (see seed)
+            seed_pair(client, server,
+                      derive_seed(self._seed, "connection", len(self._connections)))
         self._connections.append(record)
         self._connected(record)
         if self._expected:

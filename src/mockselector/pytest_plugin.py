@@ -19,6 +19,13 @@ fixture trace (as ``@pytest.mark.network(trace=True)`` does for one test); the r
 of a test that fails then shows the network's timeline (see
 :meth:`~mockselector.Network.timeline`) in a section of its own.
 
+**Schedule perturbation**: ``--mockselector-seed=N`` on the command line gives every
+fixture above the seed ``N`` (``Network(seed=N)``, ``TestSelector(seed=N)``,
+``TestSelectorEventLoop(seed=N)``; a seed in the ``network`` marker wins), so that a run
+that failed with a seed is replayed from the command line.  A failing test whose fixtures
+are seeded gets a section ``mockselector schedule seed`` in its report, naming the seeds
+and the command that replays it, and a ``mockselector_seed`` user property (in JUnit XML).
+
 **The leak check**: ``@pytest.mark.no_watchers`` on a test, or ``--no-watchers`` on the
 command line for every test, fails a test that leaves readers or writers registered on an
 event loop it uses (one of the fixtures above, or pytest-asyncio's loop): a socket, transport
@@ -46,6 +53,7 @@ fails such a test instead, saying so (see :func:`pytest_runtest_call`).
 from __future__ import annotations
 
 import asyncio
+import shlex
 from collections.abc import Iterator
 from importlib import metadata
 from typing import Any, Callable, TypeVar
@@ -82,11 +90,26 @@ def _hookwrapper(func: _F) -> _F:
 # -- fixtures ------------------------------------------------------------------------------
 
 
+def _seed_option(request: Any) -> int | None:
+    """The seed given with ``--mockselector-seed``, or ``None``.
+
+    Example, with a stand-in for pytest's request::
+
+        >>> from types import SimpleNamespace
+        >>> config = SimpleNamespace(getoption=lambda name, default=None: 1234)
+        >>> _seed_option(SimpleNamespace(config=config))
+        1234
+    """
+    seed: int | None = request.config.getoption("mockselector_seed", None)
+    return seed
+
+
 @_fixture
-def mock_selector() -> Iterator[TestSelector]:
+def mock_selector(request: Any) -> Iterator[TestSelector]:
     """A :class:`~mockselector.TestSelector` holding everything registered with it.
 
-    Closed after the test.  Example (a test receives it by naming it)::
+    Closed after the test; seeded with ``--mockselector-seed``.  Example (a test
+    receives it by naming it)::
 
         >>> import selectors
         >>> from mockselector import TestSelector, socketpair
@@ -98,7 +121,7 @@ def mock_selector() -> Iterator[TestSelector]:
         >>> with TestSelector() as selector:
         ...     test_data_makes_a_socket_readable(selector)
     """
-    selector = TestSelector()
+    selector = TestSelector(seed=_seed_option(request))
     try:
         yield selector
     finally:
@@ -106,12 +129,13 @@ def mock_selector() -> Iterator[TestSelector]:
 
 
 @_fixture
-def memory_loop() -> Iterator[TestSelectorEventLoop]:
+def memory_loop(request: Any) -> Iterator[TestSelectorEventLoop]:
     """A :class:`~mockselector.TestSelectorEventLoop`: asyncio on in-memory sockets.
 
     A wait that nothing could end raises :class:`~mockselector.Stalled`.  It is not
     set as the current event loop: run coroutines with ``run_until_complete``.  After
-    the test, the tasks it left pending are cancelled, and the loop is closed.
+    the test, the tasks it left pending are cancelled, and the loop is closed.  It is
+    seeded with ``--mockselector-seed``.
 
     Example::
 
@@ -124,11 +148,11 @@ def memory_loop() -> Iterator[TestSelectorEventLoop]:
         >>> with contextlib.closing(mockselector.new_event_loop()) as loop:
         ...     test_sock_recv_reads_what_the_peer_sent(loop)
     """
-    yield from _loop()
+    yield from _loop(seed=_seed_option(request))
 
 
 @_fixture
-def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
+def virtual_time_loop(request: Any) -> Iterator[TestSelectorEventLoop]:
     """A :class:`~mockselector.TestSelectorEventLoop` with virtual time.
 
     Its clock starts at 0.0 and jumps to the next timer when nothing else could happen:
@@ -143,7 +167,7 @@ def virtual_time_loop() -> Iterator[TestSelectorEventLoop]:
         >>> with contextlib.closing(mockselector.new_event_loop(virtual_time=True)) as loop:
         ...     test_an_hour_passes_at_once(loop)
     """
-    yield from _loop(virtual_time=True)
+    yield from _loop(virtual_time=True, seed=_seed_option(request))
 
 
 @_fixture
@@ -151,9 +175,9 @@ def network(request: Any) -> Iterator[Network]:
     """A :class:`~mockselector.Network`, entered for the test and left after it.
 
     Keyword arguments of the marker ``@pytest.mark.network(...)`` on the test
-    (or its class or module) are the network's: ``allow=[...]``, ``trace=True``.
-    With ``--mockselector-trace``, it traces unless the marker says
-    ``trace=False``.
+    (or its class or module) are the network's: ``allow=[...]``, ``trace=True``,
+    ``seed=...``.  With ``--mockselector-trace``, it traces unless the marker
+    says ``trace=False``; without a seed, ``--mockselector-seed`` gives it.
 
     Example (a test receives it by naming it)::
 
@@ -163,7 +187,9 @@ def network(request: Any) -> Iterator[Network]:
         ...     assert socket.socket().connect_ex(("localhost", 9)) != 0
         >>> fixture = network.__wrapped__ if hasattr(network, "__wrapped__") else network
         >>> request = SimpleNamespace(node=SimpleNamespace(get_closest_marker=lambda name: None),
-        ...                           config=SimpleNamespace(getoption=lambda name, default: True))
+        ...                           config=SimpleNamespace(
+        ...                               getoption=lambda name, default=None:
+        ...                               name == "mockselector_trace" or default))
         >>> for net in fixture(request):
         ...     test_refused(net)
         >>> net.trace[0].kind
@@ -173,6 +199,9 @@ def network(request: Any) -> Iterator[Network]:
     options = dict(marker.kwargs) if marker is not None else {}
     if request.config.getoption("mockselector_trace", False):
         options.setdefault("trace", True)
+    seed = _seed_option(request)
+    if seed is not None:
+        options.setdefault("seed", seed)
     with Network(**options) as net:
         stash = getattr(request.node, "stash", None)
         if stash is not None and _NETWORK is not None:
@@ -225,7 +254,7 @@ def _loop(**options: Any) -> Iterator[TestSelectorEventLoop]:
 
 
 def pytest_addoption(parser: Any) -> None:
-    """Add the ``--no-watchers`` option (a pytest hook).
+    """Add the ``--no-watchers`` and ``--mockselector-seed`` options (a pytest hook).
 
     Example, with a stand-in for pytest's parser::
 
@@ -238,6 +267,7 @@ def pytest_addoption(parser: Any) -> None:
         >>> pytest_addoption(Parser())
         --no-watchers store_true
         --mockselector-trace store_true
+        --mockselector-seed store
     """
     group = parser.getgroup("mockselector")
     group.addoption(
@@ -250,6 +280,25 @@ def pytest_addoption(parser: Any) -> None:
         help="make the `network` fixture trace, and show the timeline of its network in "
              "the report of a test that fails",
     )
+    group.addoption(
+        "--mockselector-seed", action="store", type=int, default=None, metavar="N",
+        dest="mockselector_seed",
+        help="seed the schedule perturbation of mockselector's fixtures (network, "
+             "memory_loop, virtual_time_loop, mock_selector): replays a failing run",
+    )
+
+
+def pytest_report_header(config: Any) -> str | None:
+    """Name the seed of ``--mockselector-seed`` in the header of the run (a pytest hook).
+
+    Example, with a stand-in for pytest's config::
+
+        >>> from types import SimpleNamespace
+        >>> pytest_report_header(SimpleNamespace(getoption=lambda name, default: 1234))
+        'mockselector: schedule seed 1234 (--mockselector-seed)'
+    """
+    seed = config.getoption("mockselector_seed", None)
+    return None if seed is None else f"mockselector: schedule seed {seed} (--mockselector-seed)"
 
 
 def pytest_configure(config: Any) -> None:
@@ -327,20 +376,26 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
 
 @_hookwrapper
 def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
-    """Add the timeline of a traced ``network`` fixture to the report of a failing test.
+    """Add what replays and explains a failing test to its report (a pytest hook wrapper).
 
-    A pytest hook wrapper: the first report of the test that fails (its
-    setup, call or teardown) gets a section ``mockselector trace`` with
-    :meth:`~mockselector.Network.timeline`.  Example, with stand-ins for
-    pytest's objects::
+    - The seeded fixtures (see :func:`_seeds_of`) go in
+      ``item.user_properties`` as ``("mockselector_seed", seed)``; when the
+      test fails, its report gets a section ``mockselector schedule seed``:
+      the seeds, and the command line that replays the run.
+    - The first report of the test that fails (its setup, call or teardown)
+      gets a section ``mockselector trace`` with the
+      :meth:`~mockselector.Network.timeline` of a traced ``network`` fixture.
+
+    Example, with stand-ins for pytest's objects::
 
         >>> import socket
         >>> from types import SimpleNamespace
-        >>> with Network(trace=True, virtual_time=True) as net:
+        >>> with Network(trace=True, virtual_time=True, seed=1234) as net:
         ...     refused = socket.socket().connect_ex(("127.0.0.1", 9))
-        >>> item = SimpleNamespace(stash={_NETWORK: net})
         >>> report = SimpleNamespace(failed=True, when="call", sections=[])
-        >>> hook = pytest_runtest_makereport(item, None)
+        >>> item = SimpleNamespace(funcargs={"network": net}, stash={_NETWORK: net},
+        ...                        user_properties=[], nodeid="test_x.py::test_race")
+        >>> hook = pytest_runtest_makereport(item, SimpleNamespace(when="call"))
         >>> next(hook)
         >>> try:
         ...     hook.send(SimpleNamespace(get_result=lambda: report))
@@ -348,20 +403,70 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
         ...     pass
         >>> for name, text in report.sections:
         ...     print(name); print(text)
+        mockselector schedule seed
+        network: Network(seed=1234)
+        replay: pytest --mockselector-seed=1234 test_x.py::test_race
         mockselector trace
           0.000000  -- 127.0.0.1:32768 -> 127.0.0.1:9  refused nothing listens there
+        >>> item.user_properties
+        [('mockselector_seed', 1234)]
     """
+    seeds = _seeds_of(item)  # the fixtures exist from the end of setup on
+    for _, seed, _ in seeds:
+        if ("mockselector_seed", seed) not in item.user_properties:
+            item.user_properties.append(("mockselector_seed", seed))  # the report copies them
     outcome: Any = yield
     report = outcome.get_result()
-    if not report.failed or _NETWORK is None:
+    if not report.failed:
         return
+    if seeds:
+        lines = [f"{name}: {maker}(seed={seed})" for name, seed, maker in seeds]
+        if len({seed for _, seed, _ in seeds}) == 1:
+            lines.append(f"replay: pytest --mockselector-seed={seeds[0][1]} "
+                         f"{shlex.quote(item.nodeid)}")
+        report.sections.append(("mockselector schedule seed", "\n".join(lines)))
+    _add_timeline(item, report)
+
+
+def _add_timeline(item: Any, report: Any) -> None:
+    """Add the timeline of the test's traced network to a failing report, once."""
     stash = getattr(item, "stash", None)
-    net = stash.get(_NETWORK, None) if stash is not None else None
-    if stash is None or net is None or net._traced is None:
+    if _NETWORK is None or stash is None:
+        return
+    net = stash.get(_NETWORK, None)
+    if net is None or net._traced is None:
         return
     del stash[_NETWORK]  # once: a failing teardown after a failing call adds nothing more
     report.sections.append(
         ("mockselector trace", net.timeline() or "(nothing happened on the network)"))
+
+
+def _seeds_of(item: Any) -> list[tuple[str, int, str]]:
+    """``(fixture name, seed, maker)`` of each fixture of a test seeded by its own seed.
+
+    A network, a :class:`~mockselector.TestSelector` or a
+    :class:`~mockselector.TestSelectorEventLoop` with a seed of its own
+    (not one derived from a seeded network's).  Example::
+
+        >>> from types import SimpleNamespace
+        >>> import mockselector
+        >>> item = SimpleNamespace(funcargs={"sel": mockselector.TestSelector(seed=5),
+        ...                                  "plain": mockselector.TestSelector()})
+        >>> _seeds_of(item)
+        [('sel', 5, 'TestSelector')]
+    """
+    found = []
+    for name, value in list(getattr(item, "funcargs", {}).items()):
+        if isinstance(value, Network):
+            if value.seed is not None:
+                found.append((name, value.seed, "Network"))
+            continue
+        selector = getattr(value, "_selector", None) \
+            if isinstance(value, TestSelectorEventLoop) else value
+        if isinstance(selector, TestSelector) and selector.seed is not None \
+                and selector._seed_maker is not None:
+            found.append((name, selector.seed, selector._seed_maker))
+    return found
 
 
 def _check_loop_factories_hook(item: Any) -> None:

@@ -21,6 +21,7 @@ context manager that closes.  What this module adds is where events come from:
 
 from __future__ import annotations
 
+import random
 import selectors
 import socket
 import threading
@@ -31,6 +32,7 @@ from typing import Any, cast
 
 from . import _core
 from ._core import Stalled
+from ._pipe import check_seed
 from .descriptors import FileDescriptor, _virtual_fd
 from .sockets import ListenSocket, MockSocket
 
@@ -297,6 +299,16 @@ class TestSelector(selectors.BaseSelector):
     selector, so a server loop run inside it ends cleanly when nothing more
     can happen.
 
+    **Schedule perturbation** (``seed``, an int): the events ready at once
+    are in no particular order, as with the kernel's; with a seed, each
+    ``select()`` returns them shuffled by ``random.Random(seed)``, so code
+    that assumes an order shows it, and the same calls give the same orders
+    on every run.  Its :class:`Stalled` names the seed.  Made inside a
+    seeded :class:`~mockselector.Network` without a seed of its own, a
+    selector gets one from the network's.  Without a seed, the order is
+    that in which the objects became ready, and ``select()`` costs nothing
+    more.
+
     All methods may be called from any thread.
 
     Example::
@@ -315,12 +327,34 @@ class TestSelector(selectors.BaseSelector):
 
     __test__ = False  # not a pytest test class, despite its name
 
+    # Whether a seeded network perturbs the order of this class's select() (not a
+    # scripted one's).
+    _perturbable = True
+    # What to call with the seed to replay the run (a line of Stalled); None when the
+    # seed came from a seeded network, whose own line says it.
+    _seed_maker: str | None = None
+    _seed: int | None = None
+    _rng: random.Random | None = None
+
     def __init__(
         self, selector: selectors.BaseSelector | None = None, *,
         stall_limit: int = DEFAULT_STALL_LIMIT, patience: float | None = None,
+        seed: int | None = None,
     ) -> None:
         if not isinstance(stall_limit, int) or stall_limit < 0:
             raise ValueError(f"stall_limit must be an int >= 0, not {stall_limit!r}")
+        if check_seed(seed) is not None:
+            self._seed_maker = type(self).__name__
+        elif self._perturbable:
+            network = _core.state.network
+            if network is not None and network._seed is not None:
+                seed = network._derive("selector")
+        if seed is not None:
+            self._seed = seed
+            self._rng = random.Random(seed)
+            # An instance attribute over the method: an unseeded selector's select()
+            # stays the plain method, with not one test more on its hot path.
+            self.select = self._select_perturbed  # type: ignore[method-assign]
         self._selector = selector
         #: Empty ``select()`` calls in a row allowed before :class:`Stalled`.
         self.stall_limit = stall_limit
@@ -349,6 +383,43 @@ class TestSelector(selectors.BaseSelector):
     def _source_of(self, fd: int) -> Any:
         """The object that reports the readiness of ``fd`` here, if any."""
         return getattr(fd, "source", None)
+
+    @property
+    def seed(self) -> int | None:
+        """The seed that shuffles what each ``select()`` returns, or ``None``.
+
+        Example::
+
+            >>> import selectors
+            >>> from mockselector import TestSelector, socketpair
+            >>> def orders(seed):
+            ...     sel, pairs = TestSelector(seed=seed), [socketpair() for _ in range(4)]
+            ...     for n, (a, b) in enumerate(pairs):
+            ...         _ = sel.register(b, selectors.EVENT_READ, n)
+            ...         a.sendall(b"ready")
+            ...     return sel.seed, [[key.data for key, _ in sel.select()] for _ in range(2)]
+            >>> orders(None)
+            (None, [[0, 1, 2, 3], [0, 1, 2, 3]])
+            >>> orders(3)
+            (3, [[3, 0, 2, 1], [0, 1, 3, 2]])
+            >>> orders(3) == orders(3)
+            True
+        """
+        return self._seed
+
+    def _select_perturbed(self, timeout: float | None = None) -> _Ready:
+        """``select()`` of a seeded selector: the same events, in a seeded random order."""
+        ready = type(self).select(self, timeout)
+        if len(ready) > 1:
+            ready = list(ready)  # the wrapped selector's list may be shared (a Mock's)
+            self._rng.shuffle(ready)  # type: ignore[union-attr]  # set with the seed
+        return ready
+
+    def _seed_lines(self) -> list[str]:
+        """The line of a report that names this selector's seed, if the seed is its own."""
+        maker = self._seed_maker
+        return [] if maker is None or self._seed is None else [_core.seed_note(self._seed,
+                                                                                maker)]
 
     # -- the BaseSelector contract ------------------------------------------
     #
@@ -768,7 +839,8 @@ class TestSelector(selectors.BaseSelector):
 
     def _stalled(self, reason: str) -> Stalled:
         return Stalled(f"{self!r}: select() would wait forever: {reason}\n"
-                       + "\n".join(self._registered_lines()), selector=self,
+                       + "\n".join([*self._registered_lines(), *self._seed_lines()]),
+                       selector=self,
                        waiter=self, waiting_for="an event", where="select()")
 
     def _nothing_ready(self, timeout: float | None) -> _Ready:
@@ -797,7 +869,7 @@ class TestSelector(selectors.BaseSelector):
         lines.append("Feed an in-memory socket (sendall() from its peer, feed(), feed_eof()), "
                      "make a mock ready with set_read_ready()/set_write_ready(), or raise "
                      "stall_limit if the code polls on purpose.")
-        return "\n".join(lines)
+        return "\n".join(lines + self._seed_lines())
 
     def _registered_lines(self) -> list[str]:
         keys = list(self._fd_to_key.values())
@@ -850,6 +922,8 @@ class MockSelector(TestSelector):
         []
         [2]
     """
+
+    _perturbable = False  # the script says what each select() returns, in its order
 
     class EndException(Stalled):
         """Raised by ``select()`` when the script is exhausted; ``args[0]`` is the selector.

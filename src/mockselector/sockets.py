@@ -1470,6 +1470,9 @@ class MockSocket(_Endpoint):
             except BaseException:
                 if recorder is not None:
                     recorder.log_send(SEND, b"", view, flags)
+                # The traceback keeps this frame: its view must not keep the caller's
+                # buffer exported (asyncio clears its bytearray when send() fails).
+                view.release()
                 raise
             finally:
                 self._timeout = timeout
