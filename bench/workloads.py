@@ -1036,6 +1036,89 @@ def network(cfg: Config) -> list[Row]:
     ]
 
 
+# -- network conditions ----------------------------------------------------------------
+
+
+NET = "ours in a Network"
+
+
+NET_SOCKETS = "the network's own sockets"
+
+
+def _network_pair() -> tuple[Any, Any]:
+    return socket.socketpair()  # looked up in the module: the network's, inside one
+
+
+def _network_echo_trial(make_pair: _Pair, n: int, rounds: int) -> dict[str, float]:
+    """The sync echo with a network active and no conditions."""
+    with mockselector.Network():
+        return echo_trial(make_pair, TestSelector, n, rounds)
+
+
+async def _round_trips(count: int) -> float:
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            writer.write(line)
+        writer.close()
+
+    server = await asyncio.start_server(echo, "127.0.0.1", 7)
+    reader, writer = await asyncio.open_connection("127.0.0.1", 7)
+    for _ in range(count):
+        writer.write(b"ping\n")
+        await reader.readline()
+    elapsed = asyncio.get_running_loop().time()
+    writer.close()
+    await asyncio.sleep(1)  # virtual: the server sees EOF and ends its handler
+    server.close()
+    return elapsed
+
+
+def latency_trial(count: int, latency: float) -> dict[str, float]:
+    """Wall seconds of ``count`` asyncio round trips on a virtual clock, ``latency`` per hop."""
+    with mockselector.Network(virtual_time=True) as net:
+        if latency:
+            net.conditions(latency=latency)
+        start = time.perf_counter()
+        virtual = asyncio.run(_round_trips(count))
+        wall = time.perf_counter() - start
+    if abs(virtual - 2 * count * latency) > 1e-6 * count:
+        raise AssertionError(f"virtual time {virtual} is not {2 * count} hops of {latency}")
+    return {"wall": wall}
+
+
+def conditions(cfg: Config) -> list[Row]:
+    n = 100 if cfg.quick else 1_000
+    raw = interleave({
+        REAL: partial(echo_trial, _real_pair, selectors.DefaultSelector, n, cfg.echo_rounds),
+        OURS: partial(echo_trial, _ours_pair, TestSelector, n, cfg.echo_rounds),
+        NET: partial(_network_echo_trial, _ours_pair, n, cfg.echo_rounds),
+        NET_SOCKETS: partial(_network_echo_trial, _network_pair, n, cfg.echo_rounds)},
+        cfg.trials)
+    meds = {name: medians(metrics) for name, metrics in raw.items()}
+    count = 10_000
+    trips = interleave({OURS: partial(latency_trial, count, 0.01),
+                        REAL: partial(latency_trial, count, 0.0)}, max(3, cfg.trials // 2))
+    with_latency, without = median(trips[OURS]["wall"]), median(trips[REAL]["wall"])
+    real, plain = _value(meds, REAL, "event"), _value(meds, OURS, "event")
+    net_sockets = _value(meds, NET_SOCKETS, "event")
+    note = "in-memory pairs with a Network active; conditions unset cost nothing"
+    if isinstance(real, float) and isinstance(plain, float) and isinstance(net_sockets, float):
+        note += (f"; outside a Network: {plain / real:.2f}x; the network's own sockets "
+                 f"(socket.socketpair() inside it): {net_sockets / real:.2f}x")
+    return [
+        Row(f"sync echo N={n:,} in a Network, no conditions: per event", "us",
+            real, _value(meds, NET, "event"),
+            Target("ratio_le", 0.5, "<= 0.5x real, as outside one") if n == 1_000 else None,
+            {"ours outside a Network": plain, NET_SOCKETS: net_sockets},
+            _samples(raw, "event"), note=note),
+        Row(f"{count:,} asyncio round trips, virtual time, 10 ms latency", "s",
+            "n/a (no kernel equivalent)", with_latency, Target("ours_le", 1.0, "< 1 s wall"),
+            samples={OURS: trips[OURS]["wall"], "no latency": trips[REAL]["wall"]},
+            note=f"the same without latency: {without:.2f} s (200 s of network time "
+                 "each way in none)"),
+    ]
+
+
 WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "echo": sync_echo,
     "asyncio": asyncio_echo,
@@ -1046,4 +1129,5 @@ WORKLOADS: dict[str, Callable[[Config], list[Row]]] = {
     "tls": tls,
     "threads": threads,
     "network": network,
+    "conditions": conditions,
 }
