@@ -700,3 +700,82 @@ def test_a_network_without_conditions_keeps_the_fast_path() -> None:
         assert not client._out.plain
         net.clear_conditions()
         assert client._out.plain and not rule.fired
+
+
+# -- with the trace ------------------------------------------------------------------------
+
+
+def test_the_trace_shows_conditions_and_the_resets_they_make_at_network_times() -> None:
+    with Network(virtual_time=True, trace=True) as net:
+        net.conditions(latency=0.5)
+        rule = net.reset(("127.0.0.1", 80), after_bytes=2)
+        client, conn = _pair_over(net)
+        client.sendall(b"abc")
+        assert conn.recv(10) == b"ab"
+        with pytest.raises(ConnectionResetError):
+            conn.recv(10)
+        assert rule.resets == 1
+    kinds = [(event.kind, event.time) for event in net.trace]
+    assert ("condition", 0.0) in kinds
+    assert ("reset", 0.5) in kinds  # the reset travels behind the bytes it let through
+    assert "reset" in net.timeline() and "Condition" in net.timeline()
+
+
+def test_a_network_reset_is_an_rst_in_the_capture(tmp_path: Any) -> None:
+    dpkt = pytest.importorskip("dpkt", reason="dpkt is in the [trace] extra")
+    with Network(virtual_time=True, trace=True) as net:
+        client, conn = _pair_over(net)
+        net.reset("127.0.0.1")
+    path = tmp_path / "reset.pcapng"
+    net.write_pcapng(str(path))
+    with open(path, "rb") as file:
+        flags = [dpkt.ip.IP(buf).data.flags for _, buf in dpkt.pcapng.Reader(file)]
+    assert any(flag & dpkt.tcp.TH_RST for flag in flags)
+
+
+def test_data_arrives_at_times_the_trace_and_the_clock_agree_on() -> None:
+    with Network(virtual_time=True, trace=True) as net:
+        net.conditions(latency=0.125)
+        a, b = socket.socketpair()
+        a.sendall(b"one")
+        assert b.recv(10) == b"one"
+        a.sendall(b"two")
+        assert b.recv(10) == b"two"
+    sent = [event.time for event in net.trace if event.kind == "data"]
+    assert sent == [0.0, 0.125]  # each sent when the previous one had arrived
+
+
+# -- with expected writes and seeds ---------------------------------------------------------
+
+
+def test_expected_writes_hold_under_segments_and_latency() -> None:
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=0.01, segment=3)
+        a, b = socket.socketpair()
+        expectation = a.expect_sent(b"hello world")
+        a.sendall(b"hello ")
+        a.sendall(b"world")
+        received = b""
+        while len(received) < 11:
+            received += b.recv(100)
+        assert received == b"hello world"
+        expectation.verify()
+
+
+def test_a_seeded_network_splits_reads_of_delayed_bytes_reproducibly() -> None:
+    def run() -> list[bytes]:
+        with Network(virtual_time=True, seed=5) as net:
+            net.conditions(latency=0.1)
+            a, b = socket.socketpair()
+            a.sendall(b"0123456789" * 3)
+            a.close()
+            pieces = []
+            while True:
+                piece = b.recv(100)
+                if not piece:
+                    return pieces
+                pieces.append(piece)
+
+    first = run()
+    assert b"".join(first) == b"0123456789" * 3
+    assert len(first) > 1 and run() == first

@@ -76,14 +76,15 @@ class Clock:
 
     def at(self, when: float, action: Callable[[], None]) -> None:
         """Run ``action`` once the clock reaches ``when``."""
-        heap = self.heap
-        first = not heap or when < heap[0][0]
-        heapq.heappush(heap, (when, next(self._seq), action))
-        if first:
-            # An earlier deadline than any before: waits recompute how long they wait.
-            _core.wake()
-            for sleeper in list(_core.state.sleepers.values()):
-                sleeper.poke()
+        with _core.lock:
+            heap = self.heap
+            first = not heap or when < heap[0][0]
+            heapq.heappush(heap, (when, next(self._seq), action))
+            if first:
+                # An earlier deadline than any before: waits recompute how long they wait.
+                _core.wake()
+                for sleeper in list(_core.state.sleepers.values()):
+                    sleeper.poke()
 
     def due(self) -> float | None:
         """When the next scheduled action is due, if any."""
