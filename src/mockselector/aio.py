@@ -586,8 +586,10 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
     def _real_wakers(self) -> list[selectors.SelectorKey]:
         """The real objects the loop waits for, less its own wake-up sockets."""
         mapping = self._real_selector.get_map()
-        if not mapping:
-            return []
+        wrapped = self._selector._real
+        own = 1 + (wrapped is not None and wrapped.wakeup is not None)
+        if not mapping or len(mapping) <= own:
+            return []  # the loop's own wake-up pipe and its selector's wake-up socket
         wakeup = self._ssock.fileno()
         return [key for key in list(mapping.values())
                 if key.fd != wakeup and key.data is not WAKEUP]
