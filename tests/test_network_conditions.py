@@ -603,7 +603,7 @@ def test_datagram_loss_is_seeded_and_counted() -> None:
                 except BlockingIOError:
                     break
                 received += 1
-            return received, rule.datagrams_lost
+            return received, rule.datagrams_dropped
 
     received, lost = run()
     assert received + lost == 200
@@ -649,7 +649,7 @@ def test_datagrams_across_a_partition_are_lost() -> None:
         server.setblocking(False)
         with pytest.raises(BlockingIOError):
             server.recv(100)
-        assert net.stats.datagrams_lost == 1
+        assert net.stats.datagrams_dropped == 1
         net.heal()
         client.sendto(b"query", ("10.0.0.53", 53))
         assert server.recv(100) == b"query"

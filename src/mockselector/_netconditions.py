@@ -38,7 +38,7 @@ _DIRECTIONS = ("both", "to", "from")
 SYN_TIMEOUT = 127.0
 
 _COUNTERS = ("bytes_delayed", "bytes_held", "segments", "resets", "connects_blocked",
-             "datagrams_delayed", "datagrams_lost", "datagrams_duplicated",
+             "datagrams_delayed", "datagrams_dropped", "datagrams_duplicated",
              "datagrams_reordered")
 
 
@@ -53,7 +53,7 @@ class _Counters:
     resets: int
     connects_blocked: int
     datagrams_delayed: int
-    datagrams_lost: int
+    datagrams_dropped: int
     datagrams_duplicated: int
     datagrams_reordered: int
 
@@ -80,6 +80,19 @@ class _Counters:
         """
         return any(getattr(self, name) for name in _COUNTERS)
 
+    def __getitem__(self, name: str) -> int:
+        """A counter by name, as in :meth:`counts` (``KeyError`` for an unknown one).
+
+        Example::
+
+            >>> NetworkStats()["resets"]
+            0
+        """
+        if name not in _COUNTERS:
+            raise KeyError(f"{name!r} is not a counter of conditions: one of "
+                           f"{', '.join(_COUNTERS)}")
+        return int(getattr(self, name))
+
     def counts(self) -> dict[str, int]:
         """The counters that are not 0, by name.
 
@@ -99,7 +112,7 @@ class NetworkStats(_Counters):
     or a partition), ``segments`` (pieces of streams carried under a
     condition), ``resets`` (connections reset), ``connects_blocked``
     (connects into a partition), and ``datagrams_delayed``,
-    ``datagrams_lost``, ``datagrams_duplicated``, ``datagrams_reordered``.
+    ``datagrams_dropped``, ``datagrams_duplicated``, ``datagrams_reordered``.
 
     Example::
 

@@ -141,14 +141,14 @@ class NetworkSpace(AddressSpace):
         counters = (*rules, net._stats)
         if lost:
             for counter in counters:
-                counter.datagrams_lost += 1
+                counter.datagrams_dropped += 1
             return False
         if not settings:
             return True
         rng = rules[-1]._rng
         if settings.get("loss") and rng.random() < settings["loss"]:
             for counter in counters:
-                counter.datagrams_lost += 1
+                counter.datagrams_dropped += 1
             return False
         copies = 1
         if settings.get("duplicate") and rng.random() < settings["duplicate"]:
