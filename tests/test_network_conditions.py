@@ -47,7 +47,7 @@ def test_latency_is_exact_per_hop_on_an_asyncio_loop_with_virtual_time() -> None
         server = await asyncio.start_server(_echo, "127.0.0.1", 7)
         reader, writer = await asyncio.open_connection("127.0.0.1", 7)
         loop = asyncio.get_running_loop()
-        times = []
+        times = [loop.time()]  # the handshake: one round trip
         for _ in range(3):
             writer.write(b"ping\n")
             assert await reader.readline() == b"ping\n"
@@ -59,19 +59,53 @@ def test_latency_is_exact_per_hop_on_an_asyncio_loop_with_virtual_time() -> None
     with Network(virtual_time=True) as net:
         net.conditions(latency=0.2)
         times = asyncio.run(main())
-    assert times == pytest.approx([0.4, 0.8, 1.2], abs=1e-9)
+    assert times == pytest.approx([0.4, 0.8, 1.2, 1.6], abs=1e-9)
+
+
+def test_a_connect_takes_one_round_trip_and_so_does_a_refusal() -> None:
+    with Network(virtual_time=True) as net:
+        net.add_host("far", "10.1.0.1")
+        net.conditions("far", latency=0.05, direction="to")
+        net.conditions("far", latency=0.15, direction="from")
+        server = socket.create_server(("10.1.0.1", 80))
+        socket.create_connection(("far", 80)).close()
+        assert net.time() == pytest.approx(0.2)
+        server.close()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("far", 80))
+        assert net.time() == pytest.approx(0.4)
+
+
+def test_a_connect_timeout_shorter_than_the_round_trip_fires_on_asyncio() -> None:
+    async def main() -> str:
+        server = await asyncio.start_server(_echo, "127.0.0.1", 7)
+        try:
+            await asyncio.wait_for(asyncio.open_connection("127.0.0.1", 7), 0.3)
+        except asyncio.TimeoutError:
+            outcome = f"timed out at {asyncio.get_running_loop().time()}"
+        else:
+            outcome = "connected"
+        _reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", 7), 1)
+        writer.close()
+        server.close()
+        return outcome
+
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=0.2)
+        assert asyncio.run(main()) == "timed out at 0.3"
 
 
 def test_latency_costs_no_wall_time_with_virtual_time() -> None:
     async def main() -> float:
         server = await asyncio.start_server(_echo, "127.0.0.1", 7)
         reader, writer = await asyncio.open_connection("127.0.0.1", 7)
+        start = asyncio.get_running_loop().time()
         for _ in range(200):
             writer.write(b"x\n")
             await reader.readline()
         writer.close()
         server.close()
-        return asyncio.get_running_loop().time()
+        return asyncio.get_running_loop().time() - start
 
     start = time.perf_counter()
     with Network(virtual_time=True) as net:
@@ -96,10 +130,11 @@ def test_a_blocking_recv_alone_jumps_the_virtual_clock_to_the_arrival() -> None:
     with Network(virtual_time=True) as net:
         net.conditions(latency=1.5)
         client, conn = _pair_over(net)
+        assert net.time() == 3.0  # the handshake: one round trip
         client.sendall(b"hello")
         start = time.perf_counter()
         assert conn.recv(10) == b"hello"
-        assert net.time() == 1.5
+        assert net.time() == 4.5
         assert time.perf_counter() - start < 1.0
 
 
@@ -119,11 +154,12 @@ def test_eof_travels_behind_the_bytes_in_flight() -> None:
     with Network(virtual_time=True) as net:
         net.conditions(latency=0.25)
         client, conn = _pair_over(net)
+        start = net.time()
         client.sendall(b"last words")
         client.close()
         assert conn.recv(100) == b"last words"
         assert conn.recv(100) == b""
-        assert net.time() == 0.25
+        assert net.time() - start == 0.25
 
 
 def test_a_wall_clock_selector_wakes_when_bytes_arrive() -> None:
@@ -265,9 +301,10 @@ def test_a_condition_applies_only_to_its_target_and_says_whether_it_fired() -> N
         assert net.time() == 0.0
         assert not slow.fired
         client, conn = _pair_over(net, "10.0.0.9", 80)
+        assert net.time() == 2.0  # the handshake
         client.sendall(b"slow")
         assert conn.recv(10) == b"slow"
-        assert net.time() == 1.0
+        assert net.time() == 3.0
         assert slow.fired and slow.bytes_delayed == 4
 
 
@@ -276,12 +313,13 @@ def test_a_direction_applies_to_one_way_only() -> None:
         net.add_host("db", "10.0.0.7")
         net.conditions("db", latency=0.5, direction="from")
         client, conn = _pair_over(net, "10.0.0.7", 5432)
+        assert net.time() == 0.5  # the handshake: the answer comes from db
         client.sendall(b"query")
         assert conn.recv(10) == b"query"
-        assert net.time() == 0.0
+        assert net.time() == 0.5
         conn.sendall(b"rows")
         assert client.recv(10) == b"rows"
-        assert net.time() == 0.5
+        assert net.time() == 1.0
 
 
 def test_a_condition_set_later_applies_to_open_connections_and_clearing_flushes() -> None:
@@ -301,9 +339,10 @@ def test_a_later_rule_overrides_what_an_earlier_one_set() -> None:
         net.conditions(latency=1.0, bandwidth=1000)
         net.conditions("localhost", latency=0.25)
         a, b = _pair_over(net)
+        start = net.time()
         a.sendall(b"x" * 100)
         assert b.recv(1000) == b"x" * 100
-        assert net.time() == pytest.approx(0.35)  # 0.1 s on the wire, 0.25 s of latency
+        assert net.time() - start == pytest.approx(0.35)  # 0.1 s on the wire, 0.25 s away
 
 
 # -- holds ---------------------------------------------------------------------------------
@@ -551,10 +590,10 @@ def test_a_retrying_client_behind_a_reset_rate_is_fast_and_exact() -> None:
     wall = time.perf_counter() - start
     outcomes = [attempt for attempts in calls for attempt in attempts]
     assert resets == sum(1 for kind, _ in outcomes if kind == "reset") > 0
-    # Exact virtual timings: a request and its answer take one latency each way; a
-    # reset reaches the client one latency after the request left.
+    # Exact virtual timings: the handshake takes a round trip, a request and its answer
+    # one latency each way; a reset reaches the client one latency after the request.
     for kind, duration in outcomes:
-        assert duration == pytest.approx(2 * latency if kind == "ok" else latency, abs=1e-9)
+        assert duration == pytest.approx((4 if kind == "ok" else 3) * latency, abs=1e-9)
     expected = sum(duration for _, duration in outcomes) + sum(
         first_backoff * (2 ** n - 1) for n in
         (sum(1 for kind, _ in attempts if kind == "reset") for attempts in calls))
@@ -719,7 +758,8 @@ def test_the_trace_shows_conditions_and_the_resets_they_make_at_network_times() 
         assert rule.resets == 1
     kinds = [(event.kind, event.time) for event in net.trace]
     assert ("condition", 0.0) in kinds
-    assert ("reset", 0.5) in kinds  # the reset travels behind the bytes it let through
+    sent = next(event.time for event in net.trace if event.kind == "data")
+    assert ("reset", sent + 0.5) in kinds  # the reset travels behind the bytes it let in
     assert "reset" in net.timeline() and "Condition" in net.timeline()
 
 

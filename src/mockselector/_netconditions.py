@@ -283,7 +283,8 @@ class Conditions:
         the latency too, and ``loss``, ``duplicate``, ``reorder``
         probabilities.  ``target``: a host (name or address) or an address
         ``(host, port)``; ``direction``: ``"to"`` it, ``"from"`` it, or
-        ``"both"``.  Conditions apply to the connections already made and
+        ``"both"``.  A TCP connect takes one round trip of latency (the SYN
+        and its answer).  Conditions apply to the connections already made and
         to those made later; a later rule overrides what an earlier one set
         for the same traffic.  With ``virtual_time=True`` delays cost no
         wall time and are exact on the network's clock (``net.time()``,
@@ -306,7 +307,7 @@ class Conditions:
             >>> with Network(virtual_time=True) as net:
             ...     rule = net.conditions(latency=0.2)
             ...     asyncio.run(ping())
-            (b'ping\\n', 0.4)
+            (b'ping\\n', 0.8)
         """
         if direction not in _DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, "
@@ -651,6 +652,17 @@ class Conditions:
                            lambda: self._reset_connection(record, rule))
         else:
             self._reset_connection(record, rule)
+
+    def _round_trip(self, client: Any, server: Any) -> float:
+        """The latency of a connect's handshake: one way and back (holding the lock)."""
+        total = 0.0
+        for sender, receiver in ((client, server), (server, client)):
+            latency = 0.0
+            for rule in self._rules:
+                if "latency" in rule.settings and rule._matches(sender, receiver):
+                    latency = rule.settings["latency"]
+            total += latency
+        return total
 
     def _rule_hits(self, rule: Condition, record: Any) -> bool:
         client_address, server_address = self._hosts_of(record)

@@ -1072,6 +1072,10 @@ class Network(Conditions):
             if self._groups is not None and self._crosses(source, (ip, port)):
                 # No answer: in progress (non-blocking), else back here once healed.
                 self._across_partition(sock, target, source, (ip, port))
+            if self._rules:
+                rtt = self._round_trip(source, (ip, port))
+                if rtt:
+                    self._handshake(sock, target, rtt)  # back here once the answer is in
             deadline = None
             while True:
                 listener, mapped = self._listener_for(sock._family, ip, port)
@@ -1171,6 +1175,27 @@ class Network(Conditions):
         if self._crosses(source, destination):
             raise TimeoutError(errno.ETIMEDOUT, f"Connection timed out: connect() to "
                                f"{target!r} across a partition (net.partition()) got no answer")
+
+    def _handshake(self, sock: NetSocket, target: Any, rtt: float) -> None:
+        """Wait ``rtt`` seconds of network time for the answer to a SYN (holding the lock).
+
+        A non-blocking connect stays in progress and completes (or is
+        refused) when the answer comes; a blocking one waits for it (or its
+        timeout) and returns to connect.
+        """
+        clock = self._clock
+        answer = clock.now() + rtt
+        if sock._timeout == 0.0:
+            sock._become(_NetConnecting)
+            sock._target = target
+            clock.at(answer, functools.partial(self._unblock, sock))
+            raise BlockingIOError(errno.EINPROGRESS, "Operation now in progress")
+        clock.at(answer, _core.wake)  # a virtual clock may jump there
+        deadline = None if sock._timeout is None else time.monotonic() + sock._timeout
+        if not _core.block(sock, lambda: sock._dead or clock.now() >= answer, deadline, None,
+                           lambda reason: Stalled(reason)):
+            raise socket.timeout("timed out")
+        sock._check_open("connect()")
 
     def _syn_timeout(self, sock: Any) -> None:
         if sock in self._blocked:
