@@ -495,12 +495,11 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
                 if timeout > 0 and not self._executor_jobs and not _core.others_alive() \
                         and not getattr(self, "_signal_handlers", None) \
                         and not self._real_wakers():
-                    # Nothing outside could come first (no thread, no real object): time
-                    # moves to the arrival or the timer before it, without looking twice.
-                    events = real.select(0)
-                    if not events:
-                        self._jump(timeout)
-                    return events
+                    # Nothing outside could come first (no thread, no signal handler, no
+                    # real object: nothing can even write to the wake-up pipe): time moves
+                    # to the arrival or the timer before it, without looking twice.
+                    self._jump(timeout)
+                    return []
         if timeout is not None and timeout <= 0:
             self._looked_again = False
             return real.select(0)

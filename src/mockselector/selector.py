@@ -134,6 +134,9 @@ class _SelectorMapping(Mapping[Any, SelectorKey]):
 WAKEUP = object()
 
 
+_get_ident = threading.get_ident
+
+
 class _Wakeup:
     """A real socket pair that ends a wait in a real ``select()`` from another thread.
 
@@ -141,16 +144,21 @@ class _Wakeup:
     it; a virtual object that becomes ready for that selector pokes it.
     """
 
-    __slots__ = ("poked", "reader", "writer")
+    __slots__ = ("poked", "reader", "sleeper", "writer")
 
     def __init__(self) -> None:
         self.reader, self.writer = _real_socketpair()
         self.reader.setblocking(False)
         self.writer.setblocking(False)
         self.poked = False
+        self.sleeper = 0  # the thread that sleeps in the selector (set while it does)
 
     def poke(self) -> None:
         """Make the reader readable (called holding the lock; never blocks)."""
+        if self.sleeper == _get_ident():
+            # The selecting thread made it ready itself (an asyncio loop's clock that
+            # delivers bytes in flight): it is awake, and looks before it sleeps.
+            return
         if not self.poked:
             self.poked = True
             try:
@@ -231,12 +239,14 @@ class _WrappedSide:
                 return self._without(wakeup, self.inner.select(0))
             _core.state.sleepers[table] = wakeup
             _core.state.waiters += 1
+            wakeup.sleeper = _get_ident()
         try:
             events = self.inner.select(timeout)
         finally:
             with _LOCK:
                 del _core.state.sleepers[table]
                 _core.state.waiters -= 1
+                wakeup.sleeper = 0
         return self._without(wakeup, events)
 
     @staticmethod
