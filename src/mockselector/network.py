@@ -214,6 +214,12 @@ class Network(Conditions):
       ``trust_test_ca=False``: unmodified https clients verify a server
       that uses :func:`mockselector.tls.server_context`.
 
+    **Conditions.**  :meth:`conditions` (latency, jitter, bandwidth,
+    segments, datagram loss), :meth:`hold`, :meth:`partition`,
+    :meth:`reset` make the traffic misbehave, exactly and at no wall cost
+    with ``virtual_time=True`` (the network's clock, :meth:`time`);
+    :attr:`stats` counts what they did.
+
     **Outcomes by address.**  Nobody listening: ``ConnectionRefusedError``.
     A full accept queue (``backlog + 1`` connections waiting, as on Linux):
     a blocking connect waits for an ``accept()``, a non-blocking one stays
