@@ -859,3 +859,18 @@ def test_every_byte_arrives_once_in_order_within_the_window_and_on_time(
         # (and at most one jitter) later: never earlier, never later.
         wire = len(sent) / bandwidth if bandwidth else 0.0
         assert wire + latency - 1e-9 <= net.time() <= wire + latency + jitter + 1e-9
+
+
+def test_delayed_datagrams_beyond_the_receive_buffer_are_dropped() -> None:
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=1.0)
+        server, client, address = _udp_pair()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        capacity = server._in.capacity  # type: ignore[attr-defined]
+        for _ in range(1000):
+            client.sendto(b"x" * 1000, address)
+        space = net._datagram_space
+        assert sum(space.flight.values()) <= capacity  # memory bounded by the buffer
+        assert net.stats.datagrams_dropped > 0
+        assert len(server.recv(2000)) == 1000
+        assert net.time() == 1.0

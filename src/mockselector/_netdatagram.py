@@ -47,11 +47,13 @@ _IPPROTO_IPV6 = int(getattr(socket, "IPPROTO_IPV6", 41))
 class NetworkSpace(AddressSpace):
     """The address space of datagrams on a network (see the module)."""
 
-    __slots__ = ("direct", "faults", "net")
+    __slots__ = ("direct", "faults", "flight", "net")
 
     def __init__(self, net: Network) -> None:
         super().__init__()
         self.net = net
+        # Bytes of datagrams delayed by a condition, by receiver: at most its buffer.
+        self.flight: dict[Any, int] = {}
         # Faults applied to every datagram delivered on the network, or None.
         self.faults: Faults | None = None
         # Immediate and unconditional delivery: while no network fault is set.
@@ -167,12 +169,30 @@ class NetworkSpace(AddressSpace):
             for _ in range(copies - 1):
                 receiver._receive(data, source)
             return True
+        # In flight, datagrams take room in the receiver's buffer: beyond it they are
+        # dropped, as a full buffer drops them (memory stays bounded).
+        flight = self.flight
+        held = flight.get(receiver, 0)
+        if held + copies * len(data) > receiver._in.capacity:
+            for counter in counters:
+                counter.datagrams_dropped += 1
+            return False
+        flight[receiver] = held + copies * len(data)
         for counter in counters:
             counter.datagrams_delayed += 1
         clock = net._clock
         for _ in range(copies):
-            clock.at(clock.now() + delay, functools.partial(receiver._receive, data, source))
+            clock.at(clock.now() + delay,
+                     functools.partial(self._arrive, receiver, data, source))
         return False
+
+    def _arrive(self, receiver: Any, data: bytes, source: Any) -> None:
+        """A delayed datagram arrives (holding the lock)."""
+        flight = self.flight
+        left = flight.pop(receiver, 0) - len(data)
+        if left > 0:
+            flight[receiver] = left
+        receiver._receive(data, source)
 
 
 class NetDatagramSocket(DatagramSocket):
