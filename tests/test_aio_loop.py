@@ -47,18 +47,15 @@ ADDRESS = ("127.0.0.1", 8080)
 
 
 @pytest.fixture
-def loop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop()
-    yield loop
-    loop.close()  # cancels the tasks a stalled test left pending
+def loop(memory_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``memory_loop``, closed after the test."""
+    return memory_loop
 
 
 @pytest.fixture
-def vloop() -> Iterator[TestSelectorEventLoop]:
-    """A loop with virtual time."""
-    loop = new_event_loop(virtual_time=True)
-    yield loop
-    loop.close()  # cancels the tasks a stalled test left pending
+def vloop(virtual_time_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``virtual_time_loop``, closed after the test."""
+    return virtual_time_loop
 
 
 @pytest.fixture

@@ -47,17 +47,15 @@ needs_313 = pytest.mark.skipif(sys.version_info < (3, 13), reason="new in 3.13")
 
 
 @pytest.fixture
-def loop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop()
-    yield loop
-    loop.close()
+def loop(memory_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``memory_loop``, closed after the test."""
+    return memory_loop
 
 
 @pytest.fixture
-def vloop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop(virtual_time=True)
-    yield loop
-    loop.close()
+def vloop(virtual_time_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``virtual_time_loop``, closed after the test."""
+    return virtual_time_loop
 
 
 @pytest.fixture

@@ -30,10 +30,9 @@ RW = EVENT_READ | EVENT_WRITE
 
 
 @pytest.fixture
-def sel() -> Iterator[TestSelector]:
-    selector = TestSelector()
-    yield selector
-    selector.close()
+def sel(mock_selector: TestSelector) -> TestSelector:
+    """The plugin's ``mock_selector``, closed after the test."""
+    return mock_selector
 
 
 @pytest.fixture
