@@ -789,22 +789,20 @@ def test_an_open_real_socket_is_waited_for_not_stalled(loop: TestSelectorEventLo
         real_b.close()
 
 
-def test_a_real_reader_alone_is_waited_for_not_stalled() -> None:
+def test_a_real_reader_alone_is_waited_for_not_stalled(vloop: TestSelectorEventLoop) -> None:
     real_a, real_b = socket.socketpair()
-    loop = new_event_loop(virtual_time=True)
     try:
         async def main() -> bytes:
-            future = loop.create_future()
-            loop.add_reader(real_a, lambda: future.set_result(real_a.recv(10)))
+            future = vloop.create_future()
+            vloop.add_reader(real_a, lambda: future.set_result(real_a.recv(10)))
             try:
                 return await future
             finally:
-                loop.remove_reader(real_a)
+                vloop.remove_reader(real_a)
 
         threading.Timer(0.1, real_b.send, (b"real",)).start()
-        assert loop.run_until_complete(main()) == b"real"
+        assert vloop.run_until_complete(main()) == b"real"
     finally:
-        loop.close()
         real_a.close()
         real_b.close()
 
