@@ -695,11 +695,6 @@ def test_set_read_ready_on_a_stock_loop_with_a_test_selector() -> None:
 # -- Stalled --------------------------------------------------------------------------------
 
 
-def test_stalled_is_a_base_exception() -> None:
-    assert issubclass(Stalled, BaseException)
-    assert not issubclass(Stalled, Exception)
-
-
 def test_stalled_names_the_task_the_coroutine_and_what_it_awaits(
         loop: TestSelectorEventLoop) -> None:
     async def wait_for_greeting(sock: Any) -> bytes:
