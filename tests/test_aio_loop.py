@@ -19,7 +19,6 @@ import socket
 import sys
 import threading
 import time
-import unittest
 from collections.abc import Iterator
 from typing import Any, Callable
 
@@ -47,18 +46,15 @@ ADDRESS = ("127.0.0.1", 8080)
 
 
 @pytest.fixture
-def loop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop()
-    yield loop
-    loop.close()  # cancels the tasks a stalled test left pending
+def loop(memory_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``memory_loop``, closed after the test."""
+    return memory_loop
 
 
 @pytest.fixture
-def vloop() -> Iterator[TestSelectorEventLoop]:
-    """A loop with virtual time."""
-    loop = new_event_loop(virtual_time=True)
-    yield loop
-    loop.close()  # cancels the tasks a stalled test left pending
+def vloop(virtual_time_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``virtual_time_loop``, closed after the test."""
+    return virtual_time_loop
 
 
 @pytest.fixture
@@ -205,41 +201,6 @@ def test_the_policy_passes_its_keyword_arguments_to_each_loop(policy_restored: N
 
     asyncio.set_event_loop_policy(EventLoopPolicy(virtual_time=True))
     assert asyncio.run(main()) == 60.0
-
-
-def run_test_case(case: type[unittest.TestCase]) -> unittest.TestResult:
-    result = unittest.TestResult()
-    unittest.defaultTestLoader.loadTestsFromTestCase(case).run(result)
-    return result
-
-
-def test_isolated_asyncio_test_case_runs_on_the_policy_loop(policy_restored: None) -> None:
-    seen: list[type] = []
-
-    class Case(unittest.IsolatedAsyncioTestCase):
-        async def test_it(self) -> None:
-            seen.append(await running_loop_type())
-
-    asyncio.set_event_loop_policy(EventLoopPolicy())
-    result = run_test_case(Case)
-    assert result.wasSuccessful(), result.errors + result.failures
-    assert seen == [TestSelectorEventLoop]
-
-
-@pytest.mark.skipif(sys.version_info < (3, 13),
-                    reason="IsolatedAsyncioTestCase.loop_factory is new in 3.13")
-def test_isolated_asyncio_test_case_takes_new_event_loop_as_loop_factory() -> None:
-    seen: list[type] = []
-
-    class Case(unittest.IsolatedAsyncioTestCase):
-        loop_factory = staticmethod(new_event_loop)
-
-        async def test_it(self) -> None:
-            seen.append(await running_loop_type())
-
-    result = run_test_case(Case)
-    assert result.wasSuccessful(), result.errors + result.failures
-    assert seen == [TestSelectorEventLoop]
 
 
 # -- streams over in-memory sockets -----------------------------------------------------------

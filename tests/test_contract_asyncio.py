@@ -47,17 +47,15 @@ needs_313 = pytest.mark.skipif(sys.version_info < (3, 13), reason="new in 3.13")
 
 
 @pytest.fixture
-def loop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop()
-    yield loop
-    loop.close()
+def loop(memory_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``memory_loop``, closed after the test."""
+    return memory_loop
 
 
 @pytest.fixture
-def vloop() -> Iterator[TestSelectorEventLoop]:
-    loop = new_event_loop(virtual_time=True)
-    yield loop
-    loop.close()
+def vloop(virtual_time_loop: TestSelectorEventLoop) -> TestSelectorEventLoop:
+    """The plugin's ``virtual_time_loop``, closed after the test."""
+    return virtual_time_loop
 
 
 @pytest.fixture
@@ -697,11 +695,6 @@ def test_set_read_ready_on_a_stock_loop_with_a_test_selector() -> None:
 # -- Stalled --------------------------------------------------------------------------------
 
 
-def test_stalled_is_a_base_exception() -> None:
-    assert issubclass(Stalled, BaseException)
-    assert not issubclass(Stalled, Exception)
-
-
 def test_stalled_names_the_task_the_coroutine_and_what_it_awaits(
         loop: TestSelectorEventLoop) -> None:
     async def wait_for_greeting(sock: Any) -> bytes:
@@ -791,22 +784,20 @@ def test_an_open_real_socket_is_waited_for_not_stalled(loop: TestSelectorEventLo
         real_b.close()
 
 
-def test_a_real_reader_alone_is_waited_for_not_stalled() -> None:
+def test_a_real_reader_alone_is_waited_for_not_stalled(vloop: TestSelectorEventLoop) -> None:
     real_a, real_b = socket.socketpair()
-    loop = new_event_loop(virtual_time=True)
     try:
         async def main() -> bytes:
-            future = loop.create_future()
-            loop.add_reader(real_a, lambda: future.set_result(real_a.recv(10)))
+            future = vloop.create_future()
+            vloop.add_reader(real_a, lambda: future.set_result(real_a.recv(10)))
             try:
                 return await future
             finally:
-                loop.remove_reader(real_a)
+                vloop.remove_reader(real_a)
 
         threading.Timer(0.1, real_b.send, (b"real",)).start()
-        assert loop.run_until_complete(main()) == b"real"
+        assert vloop.run_until_complete(main()) == b"real"
     finally:
-        loop.close()
         real_a.close()
         real_b.close()
 

@@ -302,40 +302,37 @@ def test_by_checks_what_the_server_at_an_address_sends_back() -> None:
         in str(caught.value)
 
 
-def test_each_expectation_is_for_one_connection_made_after_it() -> None:
-    with Network() as net:
-        server = socket.create_server(("127.0.0.1", 9000))
-        before = socket.create_connection(("127.0.0.1", 9000))
-        first = net.expect_sent(b"one", to=("127.0.0.1", 9000))
-        second = net.expect_sent(b"two", to=("127.0.0.1", 9000))
-        before.sendall(b"not checked")
-        socket.create_connection(("127.0.0.1", 9000)).sendall(b"one")
-        socket.create_connection(("127.0.0.1", 9000)).sendall(b"two")
-        socket.create_connection(("127.0.0.1", 9000)).sendall(b"not checked either")
-        assert first.matched == 3 and second.matched == 3
-        server.close()
+def test_each_expectation_is_for_one_connection_made_after_it(network: Network) -> None:
+    server = socket.create_server(("127.0.0.1", 9000))
+    before = socket.create_connection(("127.0.0.1", 9000))
+    first = network.expect_sent(b"one", to=("127.0.0.1", 9000))
+    second = network.expect_sent(b"two", to=("127.0.0.1", 9000))
+    before.sendall(b"not checked")
+    socket.create_connection(("127.0.0.1", 9000)).sendall(b"one")
+    socket.create_connection(("127.0.0.1", 9000)).sendall(b"two")
+    socket.create_connection(("127.0.0.1", 9000)).sendall(b"not checked either")
+    assert first.matched == 3 and second.matched == 3
+    server.close()
 
 
-def test_a_wildcard_host_matches_any_address_of_the_port_and_ipv6_too() -> None:
-    with Network() as net:
-        expectation = net.expect_sent(b"v6", to=("::", 8080))
-        server = socket.create_server(("::", 8080), family=socket.AF_INET6, dualstack_ipv6=True)
-        client = socket.create_connection(("127.0.0.1", 8080))
-        client.sendall(b"v6")
-        assert expectation.matched == 2
-        server.close()
+def test_a_wildcard_host_matches_any_address_of_the_port_and_ipv6_too(network: Network) -> None:
+    expectation = network.expect_sent(b"v6", to=("::", 8080))
+    server = socket.create_server(("::", 8080), family=socket.AF_INET6, dualstack_ipv6=True)
+    client = socket.create_connection(("127.0.0.1", 8080))
+    client.sendall(b"v6")
+    assert expectation.matched == 2
+    server.close()
 
 
-def test_an_af_unix_path_is_an_address_too() -> None:
-    with Network() as net:
-        expectation = net.expect_sent(b"hello", to="/run/app.sock")
-        server = socket.socket(socket.AF_UNIX)
-        server.bind("/run/app.sock")
-        server.listen()
-        client = socket.socket(socket.AF_UNIX)
-        client.connect("/run/app.sock")
-        client.sendall(b"hello")
-        assert expectation.matched == 5
+def test_an_af_unix_path_is_an_address_too(network: Network) -> None:
+    expectation = network.expect_sent(b"hello", to="/run/app.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("/run/app.sock")
+    server.listen()
+    client = socket.socket(socket.AF_UNIX)
+    client.connect("/run/app.sock")
+    client.sendall(b"hello")
+    assert expectation.matched == 5
 
 
 def test_a_failure_the_code_swallows_fails_at_the_network_exit() -> None:
@@ -400,16 +397,15 @@ def test_expect_sent_on_a_network_socket_not_connected_says_what_to_do() -> None
         socket.socket().expect_sent(b"x")  # type: ignore[attr-defined]
 
 
-def test_expect_sent_of_a_network_takes_one_address() -> None:
-    with Network() as net:
-        with pytest.raises(TypeError, match="one of them"):
-            net.expect_sent(b"x")
-        with pytest.raises(TypeError, match="one of them"):
-            net.expect_sent(b"x", to=("127.0.0.1", 1), by=("127.0.0.1", 1))
-        with pytest.raises(TypeError, match=r"\(host, port\) or an AF_UNIX path"):
-            net.expect_sent(b"x", to=8080)
-        with pytest.raises(socket.gaierror, match=r"nowhere\.test"):
-            net.expect_sent(b"x", to=("nowhere.test", 80))
+def test_expect_sent_of_a_network_takes_one_address(network: Network) -> None:
+    with pytest.raises(TypeError, match="one of them"):
+        network.expect_sent(b"x")
+    with pytest.raises(TypeError, match="one of them"):
+        network.expect_sent(b"x", to=("127.0.0.1", 1), by=("127.0.0.1", 1))
+    with pytest.raises(TypeError, match=r"\(host, port\) or an AF_UNIX path"):
+        network.expect_sent(b"x", to=8080)
+    with pytest.raises(socket.gaierror, match=r"nowhere\.test"):
+        network.expect_sent(b"x", to=("nowhere.test", 80))
 
 
 def test_an_http_client_request_is_checked_byte_for_byte() -> None:

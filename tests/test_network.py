@@ -109,12 +109,12 @@ def test_a_socket_from_a_real_descriptor_stays_real() -> None:
 # -- DNS ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("network")
 def test_localhost_and_loopback_addresses_exist_by_default() -> None:
-    with Network():
-        assert socket.gethostbyname("localhost") == "127.0.0.1"
-        addresses = {info[4][0] for info in socket.getaddrinfo("localhost", 80)}
-        assert addresses == {"127.0.0.1", "::1"}
-        assert socket.gethostbyaddr("::1")[0] == "localhost"
+    assert socket.gethostbyname("localhost") == "127.0.0.1"
+    addresses = {info[4][0] for info in socket.getaddrinfo("localhost", 80)}
+    assert addresses == {"127.0.0.1", "::1"}
+    assert socket.gethostbyaddr("::1")[0] == "localhost"
 
 
 def test_an_unknown_name_raises_gaierror_naming_it_and_the_remedy() -> None:
@@ -148,20 +148,19 @@ def test_getaddrinfo_entries_have_the_kernels_shape() -> None:
         assert info.value.errno == socket.EAI_ADDRFAMILY
 
 
-def test_resolver_functions_answer_from_added_hosts() -> None:
-    with Network() as net:
-        net.add_host("db.internal", "10.0.0.7", "fd00::7")
-        assert socket.gethostbyname("db.internal") == "10.0.0.7"
-        assert socket.gethostbyname_ex("db.internal") == ("db.internal", [], ["10.0.0.7"])
-        assert socket.gethostbyaddr("fd00::7") == ("db.internal", [], ["fd00::7"])
-        assert socket.getnameinfo(("10.0.0.7", 80), 0) == ("db.internal", "http")
-        assert socket.getnameinfo(("10.0.0.7", 80), socket.NI_NUMERICHOST
-                                  | socket.NI_NUMERICSERV) == ("10.0.0.7", "80")
-        infos = socket.getaddrinfo("db.internal", 5432, type=socket.SOCK_STREAM)
-        assert [info[4] for info in infos] == [("10.0.0.7", 5432), ("fd00::7", 5432, 0, 0)]
-        assert net.hosts["db.internal"] == ("10.0.0.7", "fd00::7")
-        with pytest.raises(socket.herror):
-            socket.gethostbyaddr("10.0.0.99")
+def test_resolver_functions_answer_from_added_hosts(network: Network) -> None:
+    network.add_host("db.internal", "10.0.0.7", "fd00::7")
+    assert socket.gethostbyname("db.internal") == "10.0.0.7"
+    assert socket.gethostbyname_ex("db.internal") == ("db.internal", [], ["10.0.0.7"])
+    assert socket.gethostbyaddr("fd00::7") == ("db.internal", [], ["fd00::7"])
+    assert socket.getnameinfo(("10.0.0.7", 80), 0) == ("db.internal", "http")
+    assert socket.getnameinfo(("10.0.0.7", 80), socket.NI_NUMERICHOST
+                              | socket.NI_NUMERICSERV) == ("10.0.0.7", "80")
+    infos = socket.getaddrinfo("db.internal", 5432, type=socket.SOCK_STREAM)
+    assert [info[4] for info in infos] == [("10.0.0.7", 5432), ("fd00::7", 5432, 0, 0)]
+    assert network.hosts["db.internal"] == ("10.0.0.7", "fd00::7")
+    with pytest.raises(socket.herror):
+        socket.gethostbyaddr("10.0.0.99")
 
 
 # -- sockets by address: the kernel is the oracle -------------------------------------------
@@ -310,27 +309,26 @@ def test_unix_paths_live_in_the_networks_namespace(tmp_path: Any) -> None:
             sock.close()
 
 
-def test_ipv6_listeners_and_clients() -> None:
-    with Network() as net:
-        net.add_host("v6.test", "fd00::1")
-        server = socket.create_server(("fd00::1", 0), family=socket.AF_INET6)
-        port = server.getsockname()[1]
-        client = socket.create_connection(("v6.test", port))
-        conn, address = server.accept()
-        assert client.getpeername() == ("fd00::1", port, 0, 0)
-        assert address == client.getsockname()
-        for sock in (client, conn, server):
-            sock.close()
+def test_ipv6_listeners_and_clients(network: Network) -> None:
+    network.add_host("v6.test", "fd00::1")
+    server = socket.create_server(("fd00::1", 0), family=socket.AF_INET6)
+    port = server.getsockname()[1]
+    client = socket.create_connection(("v6.test", port))
+    conn, address = server.accept()
+    assert client.getpeername() == ("fd00::1", port, 0, 0)
+    assert address == client.getsockname()
+    for sock in (client, conn, server):
+        sock.close()
 
 
+@pytest.mark.usefixtures("network")
 def test_a_dual_stack_listener_sees_ipv4_clients_as_mapped_addresses() -> None:
-    with Network():
-        server = socket.create_server(("", 0), family=socket.AF_INET6, dualstack_ipv6=True)
-        client = socket.create_connection(("127.0.0.1", server.getsockname()[1]))
-        conn, address = server.accept()
-        assert address[0] == "::ffff:127.0.0.1"
-        for sock in (client, conn, server):
-            sock.close()
+    server = socket.create_server(("", 0), family=socket.AF_INET6, dualstack_ipv6=True)
+    client = socket.create_connection(("127.0.0.1", server.getsockname()[1]))
+    conn, address = server.accept()
+    assert address[0] == "::ffff:127.0.0.1"
+    for sock in (client, conn, server):
+        sock.close()
 
 
 def test_socketpair_inside_a_network_is_in_memory() -> None:
@@ -345,16 +343,16 @@ def test_socketpair_inside_a_network_is_in_memory() -> None:
 # -- strict by default ----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("network")
 def test_an_address_not_on_the_network_fails_at_once_naming_it() -> None:
-    with Network():
-        with pytest.raises(OSError) as info:
-            socket.create_connection(("192.0.2.1", 80))
-        assert info.value.errno == errno.ENETUNREACH
-        assert "192.0.2.1" in str(info.value) and "add_host" in str(info.value)
-        assert "allow" in str(info.value)
-        with pytest.raises(OSError) as bound:
-            socket.socket().bind(("192.0.2.1", 80))
-        assert bound.value.errno == errno.EADDRNOTAVAIL
+    with pytest.raises(OSError) as info:
+        socket.create_connection(("192.0.2.1", 80))
+    assert info.value.errno == errno.ENETUNREACH
+    assert "192.0.2.1" in str(info.value) and "add_host" in str(info.value)
+    assert "allow" in str(info.value)
+    with pytest.raises(OSError) as bound:
+        socket.socket().bind(("192.0.2.1", 80))
+    assert bound.value.errno == errno.EADDRNOTAVAIL
 
 
 def _real_descriptors() -> int:
@@ -362,20 +360,19 @@ def _real_descriptors() -> int:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
-def test_no_real_socket_is_made_for_traffic_inside_the_network() -> None:
-    with Network() as net:
-        net.add_host("db.internal", "10.0.0.7")
-        before = _real_descriptors()
-        server = socket.create_server(("10.0.0.7", 5432))
-        clients = [socket.create_connection(("db.internal", 5432)) for _ in range(5)]
-        accepted = [server.accept()[0] for _ in clients]
-        pair = socket.socketpair()
-        poller = select.poll()
-        for sock in clients:
-            poller.register(sock, select.POLLIN)
-        assert _real_descriptors() == before  # poll() holds no descriptor
-        for sock in [*clients, *accepted, *pair, server]:
-            sock.close()
+def test_no_real_socket_is_made_for_traffic_inside_the_network(network: Network) -> None:
+    network.add_host("db.internal", "10.0.0.7")
+    before = _real_descriptors()
+    server = socket.create_server(("10.0.0.7", 5432))
+    clients = [socket.create_connection(("db.internal", 5432)) for _ in range(5)]
+    accepted = [server.accept()[0] for _ in clients]
+    pair = socket.socketpair()
+    poller = select.poll()
+    for sock in clients:
+        poller.register(sock, select.POLLIN)
+    assert _real_descriptors() == before  # poll() holds no descriptor
+    for sock in [*clients, *accepted, *pair, server]:
+        sock.close()
 
 
 def test_allowed_destinations_use_real_sockets() -> None:
@@ -399,54 +396,51 @@ def test_allowed_destinations_use_real_sockets() -> None:
 # -- outcomes by address --------------------------------------------------------------------
 
 
-def test_a_black_hole_times_out_at_the_deadline() -> None:
-    with Network() as net:
-        net.blackhole(("10.1.1.1", 443))
-        start = time.monotonic()
-        with pytest.raises(socket.timeout):
-            socket.create_connection(("10.1.1.1", 443), timeout=0.1)
-        assert time.monotonic() - start >= 0.1
+def test_a_black_hole_times_out_at_the_deadline(network: Network) -> None:
+    network.blackhole(("10.1.1.1", 443))
+    start = time.monotonic()
+    with pytest.raises(socket.timeout):
+        socket.create_connection(("10.1.1.1", 443), timeout=0.1)
+    assert time.monotonic() - start >= 0.1
 
 
-def test_a_black_hole_without_timeout_stalls_naming_the_address() -> None:
-    with Network() as net:
-        net.blackhole("10.1.1.1")
-        with pytest.raises(Stalled, match=r"10\.1\.1\.1"):
-            socket.socket().connect(("10.1.1.1", 80))
+def test_a_black_hole_without_timeout_stalls_naming_the_address(network: Network) -> None:
+    network.blackhole("10.1.1.1")
+    with pytest.raises(Stalled, match=r"10\.1\.1\.1"):
+        socket.socket().connect(("10.1.1.1", 80))
 
 
+@pytest.mark.usefixtures("network")
 def test_a_blocking_connect_to_a_full_queue_waits_for_accept() -> None:
-    with Network():
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(0)
-        first = socket.create_connection(server.getsockname())
-        accepted: list[Any] = []
-        timer = threading.Timer(0.05, lambda: accepted.append(server.accept()))
-        timer.start()
-        second = socket.create_connection(server.getsockname())  # waits for the accept
-        timer.join()
-        assert len(accepted) == 1
-        for sock in (first, second, server, accepted[0][0]):
-            sock.close()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    first = socket.create_connection(server.getsockname())
+    accepted: list[Any] = []
+    timer = threading.Timer(0.05, lambda: accepted.append(server.accept()))
+    timer.start()
+    second = socket.create_connection(server.getsockname())  # waits for the accept
+    timer.join()
+    assert len(accepted) == 1
+    for sock in (first, second, server, accepted[0][0]):
+        sock.close()
 
 
-def test_connections_and_listeners_are_listed() -> None:
-    with Network() as net:
-        server = socket.create_server(("127.0.0.1", 7000))
-        assert net.listeners == [("127.0.0.1", 7000)]
-        client = socket.create_connection(("localhost", 7000))
-        conn, _ = server.accept()
-        client.sendall(b"abc")
-        conn.sendall(b"de")
-        (record,) = net.connections
-        assert (record.client, record.server) == (client.getsockname(), ("127.0.0.1", 7000))
-        assert (record.bytes_to_server, record.bytes_to_client, record.state) == (3, 2, "open")
-        client.close()
-        assert record.state == "closing"
-        conn.close()
-        server.close()
-        assert record.state == "closed" and net.listeners == []
+def test_connections_and_listeners_are_listed(network: Network) -> None:
+    server = socket.create_server(("127.0.0.1", 7000))
+    assert network.listeners == [("127.0.0.1", 7000)]
+    client = socket.create_connection(("localhost", 7000))
+    conn, _ = server.accept()
+    client.sendall(b"abc")
+    conn.sendall(b"de")
+    (record,) = network.connections
+    assert (record.client, record.server) == (client.getsockname(), ("127.0.0.1", 7000))
+    assert (record.bytes_to_server, record.bytes_to_client, record.state) == (3, 2, "open")
+    client.close()
+    assert record.state == "closing"
+    conn.close()
+    server.close()
+    assert record.state == "closed" and network.listeners == []
 
 
 def test_a_socket_used_after_its_network_is_left_fails_loudly_with_real_pollers() -> None:
@@ -477,28 +471,28 @@ def test_select_answers_in_memory_and_real_descriptors_together() -> None:
         real_b.close()
 
 
+@pytest.mark.usefixtures("network")
 def test_select_waits_for_another_thread() -> None:
-    with Network():
-        a, b = socket.socketpair()
-        timer = threading.Timer(0.05, a.sendall, (b"late",))
-        timer.start()
-        assert select.select([b], [], [], 5)[0] == [b]
-        timer.join()
+    a, b = socket.socketpair()
+    timer = threading.Timer(0.05, a.sendall, (b"late",))
+    timer.start()
+    assert select.select([b], [], [], 5)[0] == [b]
+    timer.join()
 
 
+@pytest.mark.usefixtures("network")
 def test_select_with_a_timeout_waits_it_out() -> None:
-    with Network():
-        _a, b = socket.socketpair()
-        start = time.monotonic()
-        assert select.select([b], [], [], 0.05) == ([], [], [])
-        assert time.monotonic() - start >= 0.05
+    _a, b = socket.socketpair()
+    start = time.monotonic()
+    assert select.select([b], [], [], 0.05) == ([], [], [])
+    assert time.monotonic() - start >= 0.05
 
 
+@pytest.mark.usefixtures("network")
 def test_select_without_timeout_that_could_never_return_stalls() -> None:
-    with Network():
-        _a, b = socket.socketpair()
-        with pytest.raises(Stalled):
-            select.select([b], [], [])
+    _a, b = socket.socketpair()
+    with pytest.raises(Stalled):
+        select.select([b], [], [])
 
 
 @pytest.mark.parametrize("kind", ["poll", "epoll", "DefaultSelector", "SelectSelector",
@@ -588,27 +582,26 @@ class _Hello(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_threading_tcp_server_with_http_client_and_urllib() -> None:
-    with Network() as net:
-        net.add_host("web.internal", "10.0.0.80")
-        server = socketserver.ThreadingTCPServer(("10.0.0.80", 8080), _Hello)
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-        thread.start()
-        try:
-            connection = http.client.HTTPConnection("web.internal", 8080, timeout=5)
-            connection.request("GET", "/a")
-            assert connection.getresponse().read() == b"hello from /a"
-            connection.request("GET", "/b")  # the same keep-alive connection
-            assert connection.getresponse().read() == b"hello from /b"
-            connection.close()
-            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            with opener.open("http://web.internal:8080/c", timeout=5) as response:
-                assert response.read() == b"hello from /c"
-            assert len(net.connections) == 2
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(5)
+def test_threading_tcp_server_with_http_client_and_urllib(network: Network) -> None:
+    network.add_host("web.internal", "10.0.0.80")
+    server = socketserver.ThreadingTCPServer(("10.0.0.80", 8080), _Hello)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("web.internal", 8080, timeout=5)
+        connection.request("GET", "/a")
+        assert connection.getresponse().read() == b"hello from /a"
+        connection.request("GET", "/b")  # the same keep-alive connection
+        assert connection.getresponse().read() == b"hello from /b"
+        connection.close()
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open("http://web.internal:8080/c", timeout=5) as response:
+            assert response.read() == b"hello from /c"
+        assert len(network.connections) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 # -- asyncio --------------------------------------------------------------------------------
@@ -709,25 +702,25 @@ def test_a_socket_of_a_network_that_was_left_says_the_network_is_down() -> None:
     sock.close()  # closing still works
 
 
-def test_socket_types_without_a_maker_are_refused_clearly_and_makers_plug_in() -> None:
-    with Network() as net:
-        with pytest.raises(OSError, match="not served by the network"):
-            socket.socket(socket.AF_INET, socket.SOCK_RAW)
-        made: list[Any] = []
-        net._factories[int(socket.SOCK_RAW)] = lambda *args: made.append(args) or "raw"
-        assert socket.socket(socket.AF_INET, socket.SOCK_RAW) == "raw"
-        assert made[0][1:4] == (socket.AF_INET, socket.SOCK_RAW, 0)
+def test_socket_types_without_a_maker_are_refused_clearly_and_makers_plug_in(
+    network: Network,
+) -> None:
+    with pytest.raises(OSError, match="not served by the network"):
+        socket.socket(socket.AF_INET, socket.SOCK_RAW)
+    made: list[Any] = []
+    network._factories[int(socket.SOCK_RAW)] = lambda *args: made.append(args) or "raw"
+    assert socket.socket(socket.AF_INET, socket.SOCK_RAW) == "raw"
+    assert made[0][1:4] == (socket.AF_INET, socket.SOCK_RAW, 0)
 
 
-def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard() -> None:
-    with Network() as net:
-        exact = socket.socket()
-        exact.bind(("127.0.0.1", 5000))
-        wildcard = socket.socket()
-        wildcard.bind(("0.0.0.0", 5001))
-        assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5000) is exact
-        assert net._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5001) is wildcard
-        assert net._lookup(socket.SOCK_DGRAM, socket.AF_INET, "127.0.0.1", 5000) is None
+def test_lookup_finds_the_socket_bound_to_an_address_or_its_wildcard(network: Network) -> None:
+    exact = socket.socket()
+    exact.bind(("127.0.0.1", 5000))
+    wildcard = socket.socket()
+    wildcard.bind(("0.0.0.0", 5001))
+    assert network._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5000) is exact
+    assert network._lookup(socket.SOCK_STREAM, socket.AF_INET, "127.0.0.1", 5001) is wildcard
+    assert network._lookup(socket.SOCK_DGRAM, socket.AF_INET, "127.0.0.1", 5000) is None
 
 
 def test_os_sendfile_to_an_in_memory_socket_sends_the_file(tmp_path: Any) -> None:
@@ -804,12 +797,12 @@ def test_an_allowed_name_is_resolved_by_the_real_dns() -> None:
         socket.getaddrinfo(name, 80)
 
 
+@pytest.mark.usefixtures("network")
 def test_select_never_reports_a_mock_double_and_never_mistakes_it_for_a_real_file() -> None:
-    with Network():
-        a, b = socket.socketpair()
-        a.sendall(b"x")
-        mock = mockselector.SocketMock()
-        assert select.select([mock, b], [], [], 0) == ([b], [], [])
+    a, b = socket.socketpair()
+    a.sendall(b"x")
+    mock = mockselector.SocketMock()
+    assert select.select([mock, b], [], [], 0) == ([b], [], [])
 
 
 def test_asyncio_new_event_loop_inside_a_network_is_an_in_memory_loop() -> None:
@@ -907,17 +900,16 @@ def test_epoll_oneshot_and_edge_triggered_entries(where: str) -> None:
     b.close()
 
 
-def test_closed_sockets_leave_nothing_behind_in_the_network() -> None:
-    with Network() as net:
-        server = socket.create_server(("127.0.0.1", 0))
-        client = socket.create_connection(server.getsockname())
-        conn, _ = server.accept()
-        pair = socket.socketpair()
-        unbound = socket.socket()
-        for sock in (client, conn, server, *pair, unbound):
-            sock.close()
-        assert net._sources == {} and net._ports == {} and net._clients == {}
-        assert net.listeners == []
+def test_closed_sockets_leave_nothing_behind_in_the_network(network: Network) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(server.getsockname())
+    conn, _ = server.accept()
+    pair = socket.socketpair()
+    unbound = socket.socket()
+    for sock in (client, conn, server, *pair, unbound):
+        sock.close()
+    assert network._sources == {} and network._ports == {} and network._clients == {}
+    assert network.listeners == []
 
 
 def test_stdlib_selectors_in_a_network_watch_the_librarys_own_sockets_too() -> None:
@@ -980,31 +972,30 @@ def test_an_ipv6_wildcard_holds_the_ipv4_port_unless_v6only(where: str) -> None:
         sock.close()
 
 
-def test_many_threads_connect_at_once() -> None:
-    with Network() as net:
-        server = socket.create_server(("127.0.0.1", 9000), backlog=4)
-        served: list[bytes] = []
+def test_many_threads_connect_at_once(network: Network) -> None:
+    server = socket.create_server(("127.0.0.1", 9000), backlog=4)
+    served: list[bytes] = []
 
-        def serve() -> None:
-            for _ in range(8 * 50):
-                conn, _ = server.accept()
-                served.append(conn.recv(10))
-                conn.close()
+    def serve() -> None:
+        for _ in range(8 * 50):
+            conn, _ = server.accept()
+            served.append(conn.recv(10))
+            conn.close()
 
-        def connect(n: int) -> None:
-            for _ in range(50):
-                with socket.create_connection(("localhost", 9000), timeout=10) as client:
-                    client.sendall(b"%d" % n)
+    def connect(n: int) -> None:
+        for _ in range(50):
+            with socket.create_connection(("localhost", 9000), timeout=10) as client:
+                client.sendall(b"%d" % n)
 
-        threads = [threading.Thread(target=serve)] + [
-            threading.Thread(target=connect, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        assert sorted(served) == sorted(b"%d" % n for n in range(8) for _ in range(50))
-        assert len(net.connections) == 400
-        server.close()
+    threads = [threading.Thread(target=serve)] + [
+        threading.Thread(target=connect, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(served) == sorted(b"%d" % n for n in range(8) for _ in range(50))
+    assert len(network.connections) == 400
+    server.close()
 
 
 @pytest.mark.parametrize("reuse", [False, True])
@@ -1026,41 +1017,41 @@ def test_accepted_connections_hold_the_port_of_a_closed_listener(where: str, reu
         sock.close()
 
 
+@pytest.mark.usefixtures("network")
 def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> None:
-    with Network():
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(0)
-        first = socket.create_connection(server.getsockname())
-        waiting = socket.socket()
-        waiting.setblocking(False)
-        assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
-        assert select.select([], [waiting], [], 0)[1] == []
-        assert waiting.connect_ex(server.getsockname()) == errno.EALREADY
-        accepted = [server.accept()[0]]  # room: the waiting connect completes
-        assert select.select([], [waiting], [], 0)[1] == [waiting]
-        assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
-        accepted.append(server.accept()[0])
-        waiting.send(b"x")
-        assert accepted[1].recv(1) == b"x"
-        for sock in (first, waiting, server, *accepted):
-            sock.close()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    first = socket.create_connection(server.getsockname())
+    waiting = socket.socket()
+    waiting.setblocking(False)
+    assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+    assert select.select([], [waiting], [], 0)[1] == []
+    assert waiting.connect_ex(server.getsockname()) == errno.EALREADY
+    accepted = [server.accept()[0]]  # room: the waiting connect completes
+    assert select.select([], [waiting], [], 0)[1] == [waiting]
+    assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    accepted.append(server.accept()[0])
+    waiting.send(b"x")
+    assert accepted[1].recv(1) == b"x"
+    for sock in (first, waiting, server, *accepted):
+        sock.close()
 
 
+@pytest.mark.usefixtures("network")
 def test_closing_a_listener_refuses_the_connects_waiting_for_room() -> None:
-    with Network():
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(0)
-        first = socket.create_connection(server.getsockname())
-        waiting = socket.socket()
-        waiting.setblocking(False)
-        assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
-        server.close()
-        assert select.select([], [waiting], [], 0)[1] == [waiting]
-        assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
-        first.close()
-        waiting.close()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    first = socket.create_connection(server.getsockname())
+    waiting = socket.socket()
+    waiting.setblocking(False)
+    assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+    server.close()
+    assert select.select([], [waiting], [], 0)[1] == [waiting]
+    assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
+    first.close()
+    waiting.close()
 
 
 def test_asyncio_connect_to_a_black_hole_times_out() -> None:
@@ -1083,11 +1074,11 @@ def test_asyncio_connect_to_a_black_hole_without_timeout_stalls() -> None:
             asyncio.run(main())
 
 
+@pytest.mark.usefixtures("network")
 def test_a_test_loop_with_virtual_time_made_inside_a_network_runs() -> None:
-    with Network():
-        loop = new_event_loop(virtual_time=True)
-        try:
-            loop.run_until_complete(asyncio.sleep(3600))
-            assert loop.time() == 3600.0
-        finally:
-            loop.close()
+    loop = new_event_loop(virtual_time=True)
+    try:
+        loop.run_until_complete(asyncio.sleep(3600))
+        assert loop.time() == 3600.0
+    finally:
+        loop.close()

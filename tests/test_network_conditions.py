@@ -162,17 +162,16 @@ def test_eof_travels_behind_the_bytes_in_flight() -> None:
         assert net.time() - start == 0.25
 
 
-def test_a_wall_clock_selector_wakes_when_bytes_arrive() -> None:
-    with Network() as net:
-        net.conditions(latency=0.05)
-        a, b = socket.socketpair()
-        selector = selectors.DefaultSelector()
-        selector.register(b, selectors.EVENT_READ)
-        start = time.monotonic()
-        a.send(b"x")
-        assert selector.select(timeout=0) == []
-        assert [key.fileobj for key, _ in selector.select()] == [b]
-        assert time.monotonic() - start >= 0.05
+def test_a_wall_clock_selector_wakes_when_bytes_arrive(network: Network) -> None:
+    network.conditions(latency=0.05)
+    a, b = socket.socketpair()
+    selector = selectors.DefaultSelector()
+    selector.register(b, selectors.EVENT_READ)
+    start = time.monotonic()
+    a.send(b"x")
+    assert selector.select(timeout=0) == []
+    assert [key.fileobj for key, _ in selector.select()] == [b]
+    assert time.monotonic() - start >= 0.05
 
 
 def test_a_bare_test_selector_jumps_the_virtual_clock() -> None:
@@ -186,16 +185,15 @@ def test_a_bare_test_selector_jumps_the_virtual_clock() -> None:
         assert net.time() == 2.0
 
 
-def test_another_thread_receives_after_the_latency() -> None:
-    with Network() as net:
-        net.conditions(latency=0.1)
-        client, conn = _pair_over(net)
-        got: list[bytes] = []
-        reader = threading.Thread(target=lambda: got.append(conn.recv(10)))
-        reader.start()
-        client.sendall(b"hi")
-        reader.join(10)
-        assert got == [b"hi"]
+def test_another_thread_receives_after_the_latency(network: Network) -> None:
+    network.conditions(latency=0.1)
+    client, conn = _pair_over(network)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(conn.recv(10)))
+    reader.start()
+    client.sendall(b"hi")
+    reader.join(10)
+    assert got == [b"hi"]
 
 
 def test_jitter_is_reproducible_with_a_seed_and_keeps_bytes_in_order() -> None:
@@ -390,16 +388,15 @@ def test_a_partition_stalls_a_stream_until_heal_then_it_goes_on() -> None:
         assert conn.recv(100) == b"during"
 
 
-def test_a_partition_with_reset_resets_the_connections_across_it() -> None:
-    with Network() as net:
-        net.add_host("db", "10.0.0.7")
-        client, conn = _pair_over(net, "10.0.0.7", 5432)
-        net.partition({"db"}, reset=True)
-        with pytest.raises(ConnectionResetError):
-            client.recv(10)
-        with pytest.raises(ConnectionResetError):
-            conn.send(b"x")
-        assert net.stats.resets == 1
+def test_a_partition_with_reset_resets_the_connections_across_it(network: Network) -> None:
+    network.add_host("db", "10.0.0.7")
+    client, conn = _pair_over(network, "10.0.0.7", 5432)
+    network.partition({"db"}, reset=True)
+    with pytest.raises(ConnectionResetError):
+        client.recv(10)
+    with pytest.raises(ConnectionResetError):
+        conn.send(b"x")
+    assert network.stats.resets == 1
 
 
 def test_a_connect_across_a_partition_times_out_as_linux_gives_up() -> None:
@@ -415,14 +412,13 @@ def test_a_connect_across_a_partition_times_out_as_linux_gives_up() -> None:
         server.close()
 
 
-def test_a_connect_across_a_partition_ends_at_the_socket_timeout() -> None:
-    with Network() as net:
-        net.add_host("db", "10.0.0.7")
-        server = socket.create_server(("10.0.0.7", 5432))
-        net.partition({"db"})
-        with pytest.raises(socket.timeout):
-            socket.create_connection(("db", 5432), timeout=0.05)
-        server.close()
+def test_a_connect_across_a_partition_ends_at_the_socket_timeout(network: Network) -> None:
+    network.add_host("db", "10.0.0.7")
+    server = socket.create_server(("10.0.0.7", 5432))
+    network.partition({"db"})
+    with pytest.raises(socket.timeout):
+        socket.create_connection(("db", 5432), timeout=0.05)
+    server.close()
 
 
 def test_hosts_in_one_group_still_reach_one_another() -> None:
@@ -470,22 +466,21 @@ def test_a_partition_mid_stream_heal_and_reconnect_on_asyncio() -> None:
                       b"three\n"]
 
 
-def test_a_non_blocking_connect_across_a_partition_completes_when_healed() -> None:
-    with Network() as net:
-        net.add_host("db", "10.0.0.7")
-        server = socket.create_server(("10.0.0.7", 5432))
-        net.partition({"db"})
-        client = socket.socket()
-        client.setblocking(False)
-        assert client.connect_ex(("10.0.0.7", 5432)) == errno.EINPROGRESS
-        net.heal()
-        selector = selectors.DefaultSelector()
-        selector.register(client, selectors.EVENT_WRITE)
-        assert selector.select(timeout=5)
-        assert client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
-        conn, _ = server.accept()
-        client.send(b"x")
-        assert conn.recv(1) == b"x"
+def test_a_non_blocking_connect_across_a_partition_completes_when_healed(network: Network) -> None:
+    network.add_host("db", "10.0.0.7")
+    server = socket.create_server(("10.0.0.7", 5432))
+    network.partition({"db"})
+    client = socket.socket()
+    client.setblocking(False)
+    assert client.connect_ex(("10.0.0.7", 5432)) == errno.EINPROGRESS
+    network.heal()
+    selector = selectors.DefaultSelector()
+    selector.register(client, selectors.EVENT_WRITE)
+    assert selector.select(timeout=5)
+    assert client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    conn, _ = server.accept()
+    client.send(b"x")
+    assert conn.recv(1) == b"x"
 
 
 def test_partition_rejects_a_bare_string() -> None:
@@ -511,13 +506,12 @@ def test_reset_after_bytes_delivers_that_many_then_resets_both_ends() -> None:
         assert rule.resets == 1 and net.stats.resets == 1
 
 
-def test_reset_now_resets_the_open_connections_of_the_target() -> None:
-    with Network() as net:
-        client, _conn = _pair_over(net)
-        rule = net.reset("127.0.0.1")
-        with pytest.raises(ConnectionResetError):
-            client.send(b"x")
-        assert rule.resets == 1
+def test_reset_now_resets_the_open_connections_of_the_target(network: Network) -> None:
+    client, _conn = _pair_over(network)
+    rule = network.reset("127.0.0.1")
+    with pytest.raises(ConnectionResetError):
+        client.send(b"x")
+    assert rule.resets == 1
 
 
 def test_reset_at_a_network_time() -> None:
@@ -677,21 +671,20 @@ def test_datagram_duplicates_and_reorders() -> None:
         assert got != sorted(got)
 
 
-def test_datagrams_across_a_partition_are_lost() -> None:
-    with Network() as net:
-        net.add_host("dns", "10.0.0.53")
-        server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        server.bind(("10.0.0.53", 53))
-        client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        net.partition({"dns"})
-        client.sendto(b"query", ("10.0.0.53", 53))
-        server.setblocking(False)
-        with pytest.raises(BlockingIOError):
-            server.recv(100)
-        assert net.stats.datagrams_dropped == 1
-        net.heal()
-        client.sendto(b"query", ("10.0.0.53", 53))
-        assert server.recv(100) == b"query"
+def test_datagrams_across_a_partition_are_lost(network: Network) -> None:
+    network.add_host("dns", "10.0.0.53")
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("10.0.0.53", 53))
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    network.partition({"dns"})
+    client.sendto(b"query", ("10.0.0.53", 53))
+    server.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        server.recv(100)
+    assert network.stats.datagrams_dropped == 1
+    network.heal()
+    client.sendto(b"query", ("10.0.0.53", 53))
+    assert server.recv(100) == b"query"
 
 
 # -- bad input -----------------------------------------------------------------------------

@@ -81,14 +81,14 @@ def test_urllib_request_over_https_by_name_with_the_default_context(https: Netwo
     assert len(https.connections) == 1
 
 
+@pytest.mark.usefixtures("network")
 def test_urlopen_of_https_localhost_verifies_the_localhost_certificate() -> None:
-    with Network():
-        server = _HTTPSServer(("127.0.0.1", 4443), "localhost")
-        try:
-            with _no_proxy().open("https://localhost:4443/b", timeout=5) as response:
-                assert response.read() == b"hello over TLSv1.3 from /b"
-        finally:
-            server.close()
+    server = _HTTPSServer(("127.0.0.1", 4443), "localhost")
+    try:
+        with _no_proxy().open("https://localhost:4443/b", timeout=5) as response:
+            assert response.read() == b"hello over TLSv1.3 from /b"
+    finally:
+        server.close()
 
 
 @pytest.mark.parametrize("https", [{"trust_test_ca": False}], indirect=True)

@@ -30,6 +30,7 @@ from mockselector import (
     ListenSocket,
     Stalled,
     TestSelector,
+    TestSelectorEventLoop,
     new_event_loop,
     set_patience,
     socketpair,
@@ -272,20 +273,22 @@ def test_a_threading_server_whose_handler_sleeps_keeps_serving() -> None:
 # -- virtual time and threads --------------------------------------------------------------
 
 
-def test_virtual_sleep_does_not_wait_for_an_idle_timer() -> None:
+def test_virtual_sleep_does_not_wait_for_an_idle_timer(
+    virtual_time_loop: TestSelectorEventLoop,
+) -> None:
     timer = threading.Timer(1000, lambda: None)
     timer.start()
-    loop = new_event_loop(virtual_time=True)
     try:
         start = time.monotonic()
-        loop.run_until_complete(asyncio.sleep(3600))
-        assert (loop.time(), time.monotonic() - start < 0.5) == (3600.0, True)
+        virtual_time_loop.run_until_complete(asyncio.sleep(3600))
+        assert (virtual_time_loop.time(), time.monotonic() - start < 0.5) == (3600.0, True)
     finally:
-        loop.close()
         timer.cancel()
 
 
-def test_virtual_time_waits_for_a_pool_job_handed_over_with_wrap_future() -> None:
+def test_virtual_time_waits_for_a_pool_job_handed_over_with_wrap_future(
+    virtual_time_loop: TestSelectorEventLoop,
+) -> None:
     async def main(pool: concurrent.futures.ThreadPoolExecutor) -> int:
         timeouts = 0
         for _ in range(30):
@@ -295,13 +298,9 @@ def test_virtual_time_waits_for_a_pool_job_handed_over_with_wrap_future() -> Non
                 timeouts += 1
         return timeouts
 
-    loop = new_event_loop(virtual_time=True)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        try:
-            assert loop.run_until_complete(main(pool)) == 0
-            assert loop.time() < 5  # it advanced with the real time waited, not by 100 s
-        finally:
-            loop.close()
+        assert virtual_time_loop.run_until_complete(main(pool)) == 0
+    assert virtual_time_loop.time() < 5  # it advanced with the real time waited, not by 100 s
 
 
 def test_an_unclosed_loop_that_used_an_executor_does_not_hang_the_exit() -> None:

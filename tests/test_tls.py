@@ -27,6 +27,7 @@ from mockselector import (
     SocketMock,
     Stalled,
     TestSelector,
+    TestSelectorEventLoop,
     TLSSocket,
     client_context,
     server_context,
@@ -357,20 +358,19 @@ def test_timeout_mode_raises_timeout_with_the_real_message() -> None:
 # -- non-blocking and selectors ----------------------------------------------------------------
 
 
-def test_non_blocking_handshake_through_a_test_selector() -> None:
+def test_non_blocking_handshake_through_a_test_selector(mock_selector: TestSelector) -> None:
     a, b = socketpair()
     server = server_context().wrap_socket(a, server_side=True, do_handshake_on_connect=False)
     client = client_context().wrap_socket(b, server_hostname="localhost",
                                           do_handshake_on_connect=False)
-    selector = TestSelector()
     for tls in (client, server):
         tls.setblocking(False)
-        selector.register(tls, selectors.EVENT_READ, tls)
+        mock_selector.register(tls, selectors.EVENT_READ, tls)
     with pytest.raises(ssl.SSLWantReadError):
         client.do_handshake()  # the ClientHello leaves; the server becomes readable
     done: list[str] = []
     while len(done) < 2:
-        ready = selector.select(0)
+        ready = mock_selector.select(0)
         assert ready, f"nothing ready, handshake stuck after {done}"
         for key, _events in ready:
             tls = key.data
@@ -379,54 +379,53 @@ def test_non_blocking_handshake_through_a_test_selector() -> None:
             except ssl.SSLWantReadError:
                 continue
             done.append("server" if tls.server_side else "client")
-            selector.unregister(tls)
+            mock_selector.unregister(tls)
     assert (sorted(done), client.version()) == (["client", "server"], "TLSv1.3")
 
 
-def test_buffered_plaintext_keeps_a_tls_socket_readable() -> None:
+def test_buffered_plaintext_keeps_a_tls_socket_readable(mock_selector: TestSelector) -> None:
     client, server = tls_pair()
-    selector = TestSelector()
-    selector.register(server, selectors.EVENT_READ)
+    mock_selector.register(server, selectors.EVENT_READ)
     client.sendall(b"one")
     client.sendall(b"two")  # two records
     server.setblocking(False)
     reads = []
-    while selector.select(0):
+    while mock_selector.select(0):
         reads.append(server.recv(2))
     assert reads == [b"on", b"e", b"tw", b"o"]
     with pytest.raises(ssl.SSLWantReadError):
         server.recv(2)
 
 
-def test_a_tls_socket_registered_after_a_partial_read_is_readable_at_once() -> None:
+def test_a_tls_socket_registered_after_a_partial_read_is_readable_at_once(
+    mock_selector: TestSelector,
+) -> None:
     client, server = tls_pair()
     client.sendall(b"abcdef")
     assert server.recv(2) == b"ab"  # the rest waits decrypted, the stream is empty
-    selector = TestSelector()
-    selector.register(server, selectors.EVENT_READ)
-    assert [key.fileobj for key, _ in selector.select(0)] == [server]
+    mock_selector.register(server, selectors.EVENT_READ)
+    assert [key.fileobj for key, _ in mock_selector.select(0)] == [server]
     assert server.recv(10) == b"cdef"
-    assert selector.select(0) == []
-    selector.unregister(server)
+    assert mock_selector.select(0) == []
+    mock_selector.unregister(server)
     client.sendall(b"later")
-    selector.register(server, selectors.EVENT_READ)
-    assert [key.fileobj for key, _ in selector.select(0)] == [server]
+    mock_selector.register(server, selectors.EVENT_READ)
+    assert [key.fileobj for key, _ in mock_selector.select(0)] == [server]
 
 
-def test_a_partial_record_does_not_make_a_tls_socket_readable() -> None:
+def test_a_partial_record_does_not_make_a_tls_socket_readable(mock_selector: TestSelector) -> None:
     client, server = tls_pair()
     client.sendall(b"a whole record")
     raw = server._raw
     record = raw.recv(65536)  # the ciphertext, taken before the TLS socket sees it
-    selector = TestSelector()
-    selector.register(server, selectors.EVENT_READ)
+    mock_selector.register(server, selectors.EVENT_READ)
     server.setblocking(False)
     raw.feed(record[:10])
     with pytest.raises(ssl.SSLWantReadError):
         server.recv(100)
-    assert selector.select(0) == []
+    assert mock_selector.select(0) == []
     raw.feed(record[10:])
-    assert [key.fileobj for key, _ in selector.select(0)] == [server]
+    assert [key.fileobj for key, _ in mock_selector.select(0)] == [server]
     assert server.recv(100) == b"a whole record"
 
 
@@ -460,19 +459,22 @@ def test_non_blocking_send_to_a_full_window_raises_want_write_then_completes() -
     assert (want_writes, len(received)) == (1, sent)
 
 
-def test_a_tls_socket_is_writable_in_a_selector_while_its_window_has_room() -> None:
+def test_a_tls_socket_is_writable_in_a_selector_while_its_window_has_room(
+    mock_selector: TestSelector,
+) -> None:
     client, _server = tls_pair()
-    selector = TestSelector()
-    selector.register(client, selectors.EVENT_WRITE)
-    assert [events for _, events in selector.select(0)] == [selectors.EVENT_WRITE]
+    mock_selector.register(client, selectors.EVENT_WRITE)
+    assert [events for _, events in mock_selector.select(0)] == [selectors.EVENT_WRITE]
     client.close()
-    assert selector.select(0) == []
+    assert mock_selector.select(0) == []
 
 
 # -- asyncio keeps doing its own TLS over in-memory sockets -------------------------------------
 
 
-def test_asyncio_tls_streams_over_in_memory_sockets() -> None:
+def test_asyncio_tls_streams_over_in_memory_sockets(
+    memory_loop: TestSelectorEventLoop,
+) -> None:
     async def main() -> bytes:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             writer.write((await reader.readline()).upper())
@@ -490,11 +492,7 @@ def test_asyncio_tls_streams_over_in_memory_sockets() -> None:
         await server.wait_closed()
         return line
 
-    loop = mockselector.new_event_loop()
-    try:
-        assert loop.run_until_complete(main()) == b"SECRET\n"
-    finally:
-        loop.close()
+    assert memory_loop.run_until_complete(main()) == b"SECRET\n"
 
 
 def test_a_standalone_mock_socket_can_be_wrapped_and_records_ciphertext() -> None:

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mockselector
-from mockselector import DatagramSocket, Stalled, TestSelector, _core, new_event_loop
+from mockselector import DatagramSocket, Stalled, TestSelector, TestSelectorEventLoop, _core
 from mockselector._datagram import AddressSpace
 
 INET, INET6, UNIX, DGRAM = socket.AF_INET, socket.AF_INET6, socket.AF_UNIX, socket.SOCK_DGRAM
@@ -330,68 +330,65 @@ class Server(asyncio.DatagramProtocol):
         self.transport.sendto(data.upper(), addr)
 
 
-def test_an_asyncio_request_response_over_lossy_udp_retries_in_virtual_time() -> None:
-    loop = new_event_loop(virtual_time=True)
+def test_an_asyncio_request_response_over_lossy_udp_retries_in_virtual_time(
+    virtual_time_loop: TestSelectorEventLoop,
+) -> None:
     server_sock = DatagramSocket(address=("127.0.0.1", 0))
     client_sock = DatagramSocket(seed=4, loss=0.5)  # half the answers are lost
     client_sock.connect(server_sock.getsockname())
 
     async def main() -> list[bytes]:
-        server, _ = await loop.create_datagram_endpoint(Server, sock=server_sock)
-        transport, client = await loop.create_datagram_endpoint(Client, sock=client_sock)
+        server, _ = await virtual_time_loop.create_datagram_endpoint(Server, sock=server_sock)
+        transport, client = await virtual_time_loop.create_datagram_endpoint(
+            Client, sock=client_sock)
         answers = [await client.ask(b"req %d" % n) for n in range(20)]
         transport.close()
         server.close()
         return answers
 
     start = time.monotonic()
-    try:
-        answers = loop.run_until_complete(main())
-    finally:
-        loop.close()
+    answers = virtual_time_loop.run_until_complete(main())
     attempts = client_sock.faults.lost + client_sock.faults.delivered
     assert answers == [b"REQ %d" % n for n in range(20)]
     assert attempts > 20 and client_sock.faults.lost == attempts - 20
-    assert loop.time() >= attempts - 20  # one virtual second per retry
+    assert virtual_time_loop.time() >= attempts - 20  # one virtual second per retry
     assert time.monotonic() - start < 2.0
 
 
-def test_asyncio_error_received_gets_connection_refused() -> None:
-    loop = new_event_loop()
+def test_asyncio_error_received_gets_connection_refused(
+    memory_loop: TestSelectorEventLoop,
+) -> None:
     sock = DatagramSocket()
     sock.connect(("127.0.0.1", 9))  # nobody is bound there
 
     async def main() -> list[Exception]:
-        transport, protocol = await loop.create_datagram_endpoint(Client, sock=sock)
+        transport, protocol = await memory_loop.create_datagram_endpoint(Client, sock=sock)
         transport.sendto(b"x")
         for _ in range(3):
             await asyncio.sleep(0)
         transport.close()
         return protocol.errors
 
-    try:
-        errors = loop.run_until_complete(main())
-    finally:
-        loop.close()
+    errors = memory_loop.run_until_complete(main())
     assert [type(error) for error in errors] == [ConnectionRefusedError]
 
 
-def test_asyncio_datagram_endpoint_reports_its_addresses() -> None:
-    loop = new_event_loop()
+def test_asyncio_datagram_endpoint_reports_its_addresses(
+    memory_loop: TestSelectorEventLoop,
+) -> None:
     a, b = mockselector.socketpair(INET, DGRAM)
     expected = (a.getsockname(), b.getsockname())
 
     async def main() -> tuple[Any, Any]:
-        transport, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, sock=a)
+        transport, _ = await memory_loop.create_datagram_endpoint(asyncio.DatagramProtocol, sock=a)
         names = transport.get_extra_info("sockname"), transport.get_extra_info("peername")
         transport.close()
         await asyncio.sleep(0)
         return names
 
     try:
-        assert loop.run_until_complete(main()) == expected
+        assert memory_loop.run_until_complete(main()) == expected
     finally:
-        loop.close()
         b.close()
 
 
@@ -492,22 +489,22 @@ def test_the_family_follows_the_address(address: Any, family: int) -> None:
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="loop.sock_recvfrom is new in 3.11")
-def test_asyncio_sock_sendto_and_sock_recvfrom_wait_for_datagrams() -> None:
-    loop = new_event_loop(virtual_time=True)
+def test_asyncio_sock_sendto_and_sock_recvfrom_wait_for_datagrams(
+    virtual_time_loop: TestSelectorEventLoop,
+) -> None:
     a, b = mockselector.socketpair(INET, DGRAM)
     a.setblocking(False)
     b.setblocking(False)
 
     async def main() -> Any:
-        waiting = asyncio.ensure_future(loop.sock_recvfrom(b, 100))
+        waiting = asyncio.ensure_future(virtual_time_loop.sock_recvfrom(b, 100))
         await asyncio.sleep(1)
-        await loop.sock_sendto(a, b"hi", b.getsockname())
+        await virtual_time_loop.sock_sendto(a, b"hi", b.getsockname())
         return await waiting
 
     try:
-        assert loop.run_until_complete(main()) == (b"hi", a.getsockname())
+        assert virtual_time_loop.run_until_complete(main()) == (b"hi", a.getsockname())
     finally:
-        loop.close()
         a.close()
         b.close()
 
@@ -550,7 +547,9 @@ def test_a_space_that_is_not_direct_sees_every_datagram(made: list[Any]) -> None
         _core.state.datagrams = saved
 
 
-def test_create_datagram_endpoint_by_address_needs_only_a_socket_stand_in() -> None:
+def test_create_datagram_endpoint_by_address_needs_only_a_socket_stand_in(
+    memory_loop: TestSelectorEventLoop,
+) -> None:
     # What a network installs: socket.socket(..., SOCK_DGRAM) makes an in-memory socket.
     real = socket.socket
 
@@ -565,13 +564,12 @@ def test_create_datagram_endpoint_by_address_needs_only_a_socket_stand_in() -> N
         def datagram_received(self, data: bytes, addr: Any) -> None:
             self.received.append((data, addr))
 
-    loop = new_event_loop()
 
     async def main() -> tuple[list[tuple[bytes, Any]], Any]:
         with mock.patch("socket.socket", stand_in):
-            server, protocol = await loop.create_datagram_endpoint(
+            server, protocol = await memory_loop.create_datagram_endpoint(
                 Recorder, local_addr=("127.0.0.1", 0))
-            client, _ = await loop.create_datagram_endpoint(
+            client, _ = await memory_loop.create_datagram_endpoint(
                 Recorder, remote_addr=server.get_extra_info("sockname"))
         client.sendto(b"hi")
         for _ in range(3):  # the reader runs once the selector reported the datagram
@@ -582,10 +580,7 @@ def test_create_datagram_endpoint_by_address_needs_only_a_socket_stand_in() -> N
         await asyncio.sleep(0)
         return protocol.received, sent_from
 
-    try:
-        received, sent_from = loop.run_until_complete(main())
-    finally:
-        loop.close()
+    received, sent_from = memory_loop.run_until_complete(main())
     assert received == [(b"hi", sent_from)]
 
 
