@@ -42,3 +42,23 @@ def in_memory_selectors() -> Iterator[None]:
     with mock.patch("selectors.DefaultSelector", TestSelector), \
             mock.patch("socketserver._ServerSelector", TestSelector):
         yield
+
+
+@pytest.fixture
+def run(pytester: Any, pytestconfig: pytest.Config) -> Any:
+    """Run pytest on the files of ``pytester`` (in process), with this plugin loaded.
+
+    A test module that uses it loads pytest's ``pytester`` plugin
+    (``pytest_plugins = ["pytester"]``).  Hypothesis' plugin is left out: it
+    imports hypothesis in each session, 0.6 s for nothing here.
+    """
+    loaded = pytestconfig.pluginmanager.has_plugin("mockselector")
+    plugin = [] if loaded else ["-p", "mockselector.pytest_plugin"]
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+
+    def run(*args: str) -> pytest.RunResult:
+        return pytester.runpytest_inprocess(  # type: ignore[no-any-return]
+            *plugin, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--strict-markers",
+            *args)
+
+    return run

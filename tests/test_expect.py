@@ -508,19 +508,6 @@ def test_a_threaded_server_reply_is_checked() -> None:
 # -- pytest -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> Any:
-    loaded = pytestconfig.pluginmanager.has_plugin("mockselector")
-    plugin = [] if loaded else ["-p", "mockselector.pytest_plugin"]
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-
-    def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_inprocess(
-            *plugin, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
-
-    return run
-
-
 def test_the_network_fixture_fails_a_test_whose_code_swallowed_the_failure(
     pytester: pytest.Pytester, run: Any,
 ) -> None:

@@ -9,21 +9,6 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
-@pytest.fixture
-def run(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> Any:
-    """Run pytest on the files of ``pytester``, with the plugin loaded."""
-    loaded = pytestconfig.pluginmanager.has_plugin("mockselector")
-    plugin = [] if loaded else ["-p", "mockselector.pytest_plugin"]
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-
-    def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_inprocess(
-            *plugin, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--strict-markers",
-            *args)
-
-    return run
-
-
 def test_the_network_fixture_is_active_for_the_test_and_left_after_it(
     pytester: pytest.Pytester, run: Any,
 ) -> None:

@@ -21,21 +21,6 @@ SRC = str(Path(mockselector.__file__).resolve().parent.parent)
 
 
 @pytest.fixture
-def run(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> Any:
-    """Run pytest on the files of ``pytester``, with this plugin loaded."""
-    loaded = pytestconfig.pluginmanager.has_plugin("mockselector")
-    plugin = [] if loaded else ["-p", "mockselector.pytest_plugin"]
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-
-    def run(*args: str) -> pytest.RunResult:
-        # Hypothesis' plugin imports hypothesis in each session: 0.6 s for nothing here.
-        return pytester.runpytest_inprocess(
-            *plugin, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
-
-    return run
-
-
-@pytest.fixture
 def asyncio_plugin() -> Any:
     return pytest.importorskip("pytest_asyncio", reason="the test dependency pytest-asyncio")
 

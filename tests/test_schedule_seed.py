@@ -525,20 +525,6 @@ def test_stalled_outside_a_seeded_network_names_no_seed() -> None:
 # -- pytest ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> Any:
-    """Run pytest on the files of ``pytester``, with the plugin loaded."""
-    loaded = pytestconfig.pluginmanager.has_plugin("mockselector")
-    plugin = [] if loaded else ["-p", "mockselector.pytest_plugin"]
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-
-    def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_inprocess(
-            *plugin, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
-
-    return run
-
-
 RACY_TEST = """
     import socket
 
