@@ -867,3 +867,31 @@ def test_delayed_datagrams_beyond_the_receive_buffer_are_dropped() -> None:
         assert net.stats.datagrams_dropped > 0
         assert len(server.recv(2000)) == 1000
         assert net.time() == 1.0
+
+
+def test_a_threaded_server_and_a_client_with_a_timeout_share_the_virtual_clock() -> None:
+    import socketserver
+
+    class Upper(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            self.wfile.write(self.rfile.readline().upper())
+
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=0.05)
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 9000), Upper)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5})
+        thread.start()
+        try:
+            start = time.perf_counter()
+            for _ in range(5):
+                # A timeout in real seconds does not hold the virtual clock back.
+                with socket.create_connection(("127.0.0.1", 9000), timeout=10) as client:
+                    client.sendall(b"hi\n")
+                    assert client.recv(100) == b"HI\n"
+            # Each: the handshake (0.1 s) and the request and its answer (0.1 s).
+            assert net.time() == pytest.approx(1.0)
+            assert time.perf_counter() - start < 5
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()

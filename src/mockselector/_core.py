@@ -358,6 +358,16 @@ def actors() -> list[tuple[threading.Thread, str, str]]:
     return [entry for entry in others() if entry[1] in (RUNNING, TIMED, SOON)]
 
 
+def time_holders() -> list[tuple[threading.Thread, str, str]]:
+    """The other threads that hold a network's virtual clock back.
+
+    Those that could act (:func:`actors`), less those waiting in the library
+    with a timeout: their timeouts are in real seconds, which the virtual
+    clock outruns (the arrival they may wait for comes first).
+    """
+    return [entry for entry in actors() if entry[0].ident not in state.blocked]
+
+
 def stall_others() -> None:
     """Tell every thread stuck in a library wait that nothing can end it (holding the lock)."""
     for wait in list(state.blocked.values()):
@@ -437,6 +447,8 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
                 progress, quiet_since, suspect = state.progress, now, False
             if looked or not others_alive():
                 able = actors()
+                if clock is not None and clock.virtual and clock.heap:
+                    able = [entry for entry in able if entry[0].ident not in state.blocked]
                 if not able and not suspect and others_alive():
                     suspect = True
                 elif not able:

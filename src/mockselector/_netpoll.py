@@ -166,7 +166,7 @@ def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | N
                 # Bytes in flight on the network: a virtual clock moves to their arrival
                 # when no other thread could act first; a wall clock wakes for it.
                 with _core.lock:
-                    if clock.virtual and not _core.actors() and clock.jump():
+                    if clock.virtual and not _core.time_holders() and clock.jump():
                         continue
                 left = clock.cap(left if not clock.virtual else min(left or _SLICE, _SLICE))
             real = poll_real(left)

@@ -582,7 +582,7 @@ class TestSelector(selectors.BaseSelector):
                 if events:
                     return self._merge([], events)
                 with _LOCK:
-                    if not _core.actors() and clock.jump():
+                    if not _core.time_holders() and clock.jump():
                         return self._collect()
             timeout = clock.cap(timeout)  # a wall clock: wake when they arrive
         events = real.select(self, timeout)
