@@ -1202,10 +1202,10 @@ class MockSocket(_Endpoint):
                         events = self._events & ~EVENT_READ
                         if events != self._events:
                             self._events = events
-                            for ready, slot, key in watchers:
-                                mine = events & key.events
-                                if mine:
-                                    ready[slot] = (key, mine)
+                            for ready, slot, entries in watchers:
+                                entry = entries[events]
+                                if entry is not None:
+                                    ready[slot] = entry
                                 else:
                                     ready.pop(slot, None)
                     if _state.waiters:
@@ -1452,9 +1452,19 @@ class MockSocket(_Endpoint):
                     buf += data
                     if not held:  # readable now: tell its selectors, wake its readers
                         peer = out.reader
-                        if peer._watchers:
-                            peer._set_events(peer._events | EVENT_READ)
-                        elif _state.waiters:
+                        watchers = peer._watchers
+                        # _set_events(), inlined: a call costs more than the update.
+                        if watchers and not peer._events & EVENT_READ:
+                            events = peer._events = peer._events | EVENT_READ
+                            for ready, slot, entries in watchers:
+                                entry = entries[events]
+                                if entry is not None:
+                                    ready[slot] = entry
+                                    if _state.sleepers:
+                                        _core.poke(ready)
+                                else:
+                                    ready.pop(slot, None)
+                        if _state.waiters:
                             _core.notify()
                     if held + count >= out.capacity and self._watchers:
                         self._changed()  # no longer writable
