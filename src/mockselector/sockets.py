@@ -64,7 +64,7 @@ from ._recording import (
     recorder_of,
     uninstall,
 )
-from .descriptors import FileDescriptor, _socket_fd, _socket_number
+from .descriptors import _socket_fd, _socket_number
 
 __all__ = ["DEFAULT_CAPACITY", "ListenSocket", "MockSocket", "socketpair"]
 
@@ -345,15 +345,17 @@ class _Endpoint(_RealSocket, _core.Source):
             fd = self._make_fd()
         return fd
 
-    def _make_fd(self) -> FileDescriptor:
+    def _make_fd(self) -> int:
         # The FileDescriptor is made on first use, not with the socket: its number is
         # taken then, but a socket nobody selects on (most ends of most pairs) saves
         # the object, its __dict__ and the cycle through its source.
         with _core.lock:
             fd = self._fd
-            if type(fd) is int and not self._dead:
+            if type(fd) is int:
+                if self._dead:  # closed by another thread meanwhile
+                    return -1
                 fd = self._fd = _socket_fd(self, fd)
-        return fd  # type: ignore[return-value]  # made above, or made by another thread
+        return fd  # a FileDescriptor: made above, or by another thread
 
     @property
     def family(self) -> socket.AddressFamily:
