@@ -512,6 +512,12 @@ class Source:
     events) and a change costs no call into the selector.  The object calls
     :meth:`_changed` (or :meth:`_set_events` when it knows its new
     readiness), holding :data:`lock`, whenever its state may have changed.
+
+    Each watch is kept as ``(ready table, slot, entries)``: ``entries`` holds,
+    for each readiness 0 to 3, the ``(key, events & key.events)`` entry the
+    table must hold then, or ``None``, made once at :meth:`_watch`: an update
+    indexes it instead of building a tuple (the hot paths of the socket
+    faces update their single watch inline the same way).
     """
 
     __slots__ = ()
@@ -530,11 +536,12 @@ class Source:
         """Keep ``ready[slot]`` equal to ``(key, events ready & key.events)`` from now on."""
         if not self._watchers:
             self._watchers = []
-        self._watchers.append((ready, slot, key))
+        entries = _entries(key)
+        self._watchers.append((ready, slot, entries))
         self._events = events = self._readiness()  # type: ignore[misc]  # a subclass slot
-        mine = events & key.events
-        if mine:
-            ready[slot] = (key, mine)
+        entry = entries[events]
+        if entry is not None:
+            ready[slot] = entry
             wake()
             if state.sleepers:
                 poke(ready)
@@ -560,16 +567,22 @@ class Source:
         """
         if events != self._events:
             self._events = events  # type: ignore[misc]  # a subclass slot
-            for ready, slot, key in self._watchers:
-                mine = events & key.events
-                if mine:
-                    ready[slot] = (key, mine)
+            for ready, slot, entries in self._watchers:
+                entry = entries[events]
+                if entry is not None:
+                    ready[slot] = entry
                     if state.sleepers:
                         poke(ready)
                 else:
                     ready.pop(slot, None)
         if state.waiters:
             notify()
+
+
+def _entries(key: Any) -> tuple[Any, ...]:
+    """What a ready table holds for ``key`` at each readiness 0-3: ``(key, mask)`` or ``None``."""
+    return tuple((key, events & key.events) if events & key.events else None
+                 for events in range(4))
 
 
 def poke(ready: dict[int, Any]) -> None:

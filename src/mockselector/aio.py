@@ -169,6 +169,9 @@ def _find_key(selector: selectors.BaseSelector, fileobj: Any) -> selectors.Selec
 DEFAULT_PATIENCE = _core.DEFAULT_PATIENCE
 
 
+_stock_process_events = asyncio.SelectorEventLoop._process_events  # type: ignore[attr-defined]
+
+
 class _RealSide(selectors.BaseSelector):
     """The real selector of a :class:`TestSelectorEventLoop`, seen by its TestSelector.
 
@@ -201,6 +204,11 @@ class _RealSide(selectors.BaseSelector):
         self._real.close()
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout == 0 and _core.state.clock is None:
+            # A poll (virtual events are ready, or callbacks), no network clock to
+            # run: nothing for the loop to decide but that it looked (_wait_outside).
+            self._loop._looked_again = False
+            return self._real.select(0)
         return self._loop._wait_outside(self._real, timeout)
 
 
@@ -369,7 +377,7 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         """
         if self._virtual_time:
             return self._clock._now
-        return super().time()
+        return time.monotonic()  # what super().time() returns, one call less per iteration
 
     def close(self) -> None:
         """Close the loop, after cancelling the tasks still pending.
@@ -435,7 +443,7 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             self._quiet_since = None
             self._looked_again = False
             self._probed = False
-        super()._process_events(event_list)  # type: ignore[misc]
+        _stock_process_events(self, event_list)  # super()'s, called once per iteration
 
     def _make_self_pipe(self) -> None:
         # A real pair even where socket.socketpair is patched (inside a Network, or

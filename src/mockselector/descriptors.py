@@ -98,15 +98,16 @@ SOCKET_FD_BASE = _socket_fd_base()
 _socket_numbers = itertools.count(SOCKET_FD_BASE)
 
 
-def _socket_fd(source: Any) -> FileDescriptor:
-    """A new descriptor for the in-memory socket ``source``, from the sockets' own range.
+#: The next number of the sockets' own range.  No lock: an ``itertools.count``
+#: is atomic, and ``next_fd`` is not involved.
+_socket_number = _socket_numbers.__next__
 
-    No lock: the numbers come from an ``itertools.count`` (atomic), and
-    ``next_fd`` is not involved.
-    """
-    number = _new_int(FileDescriptor, next(_socket_numbers))
-    number.source = source
-    return number
+
+def _socket_fd(source: Any, number: int) -> FileDescriptor:
+    """The descriptor ``number`` (from :func:`_socket_number`) of the socket ``source``."""
+    fd = _new_int(FileDescriptor, number)
+    fd.source = source
+    return fd
 
 
 _new_int = int.__new__

@@ -256,6 +256,8 @@ class _WrappedSide:
             return events
         if wakeup.poked:
             wakeup.drain()
+        if not events:  # the usual answer to a poll: nothing to filter
+            return events
         return [(key, mask) for key, mask in events if key.fileobj is not wakeup.reader]
 
     def close(self) -> None:
@@ -556,7 +558,9 @@ class TestSelector(selectors.BaseSelector):
             >>> [(key.fileobj is b, events) for key, events in sel.select()]
             [(True, 1)]
         """
-        if timeout is not None:
+        # The timeouts an event loop passes (None, 0, a float >= 0) need no parsing.
+        if timeout is not None and not (
+                (type(timeout) is int or type(timeout) is float) and timeout >= 0):
             timeout = _check_timeout(timeout)
         real = self._real
         with _LOCK:
@@ -565,8 +569,8 @@ class TestSelector(selectors.BaseSelector):
             clock = _core.state.clock
             if clock is not None and clock.heap:
                 clock.run_due()  # bytes in flight on a network that have arrived by now
-            ready = self._collect()
-            if real is None or not real.holds_anything:
+            ready = self._take_ready() if self._edge else list(self._ready.values())  # _collect()
+            if real is None or not (real.count or real.opaque):  # not real.holds_anything
                 if ready:
                     self._idle = 0
                     return ready

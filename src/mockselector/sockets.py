@@ -64,7 +64,7 @@ from ._recording import (
     recorder_of,
     uninstall,
 )
-from .descriptors import FileDescriptor, _socket_fd
+from .descriptors import _socket_fd, _socket_number
 
 __all__ = ["DEFAULT_CAPACITY", "ListenSocket", "MockSocket", "socketpair"]
 
@@ -96,6 +96,7 @@ _SEND_FLAGS = _MSG_DONTWAIT | int(getattr(socket, "MSG_NOSIGNAL", 0)) \
     | int(getattr(socket, "MSG_MORE", 0)) | int(getattr(socket, "MSG_EOR", 0))
 _SHUT_RD, _SHUT_WR, _SHUT_RDWR = int(socket.SHUT_RD), int(socket.SHUT_WR), int(socket.SHUT_RDWR)
 _AF_UNIX = int(socket.AF_UNIX)
+_AF_UNIX_ENUM, _SOCK_STREAM_ENUM = socket.AF_UNIX, socket.SOCK_STREAM  # socketpair()'s defaults
 _AF_INET6 = int(socket.AF_INET6)
 _SOCK_STREAM = int(socket.SOCK_STREAM)
 _SOL_SOCKET = int(socket.SOL_SOCKET)
@@ -265,7 +266,8 @@ class _Endpoint(_RealSocket, _core.Source):
     __slots__ = ("__dict__", "_dead", "_events", "_family", "_fd", "_recorder", "_sockname",
                  "_timeout", "_watchers")
 
-    _fd: FileDescriptor
+    # The descriptor's number until fileno() makes it a FileDescriptor (see fileno()).
+    _fd: int
     _type = _SOCK_STREAM
     _proto = 0
     _options: dict[tuple[int, int], Any] | None = None
@@ -273,7 +275,7 @@ class _Endpoint(_RealSocket, _core.Source):
     def _init_endpoint(self, family: int, record: bool) -> None:
         self._closed = False
         self._io_refs = 0
-        self._fd = _socket_fd(self)
+        self._fd = _socket_number()
         self._sockname: Any = None
         self._watchers = ()
         self._events = 0
@@ -336,7 +338,24 @@ class _Endpoint(_RealSocket, _core.Source):
             >>> sock.close(); sock.fileno()
             -1
         """
-        return -1 if self._dead else self._fd
+        if self._dead:
+            return -1
+        fd = self._fd
+        if type(fd) is int:
+            fd = self._make_fd()
+        return fd
+
+    def _make_fd(self) -> int:
+        # The FileDescriptor is made on first use, not with the socket: its number is
+        # taken then, but a socket nobody selects on (most ends of most pairs) saves
+        # the object, its __dict__ and the cycle through its source.
+        with _core.lock:
+            fd = self._fd
+            if type(fd) is int:
+                if self._dead:  # closed by another thread meanwhile
+                    return -1
+                fd = self._fd = _socket_fd(self, fd)
+        return fd  # a FileDescriptor: made above, or by another thread
 
     @property
     def family(self) -> socket.AddressFamily:
@@ -616,7 +635,7 @@ class _Endpoint(_RealSocket, _core.Source):
             # Break the reference cycle, so that a closed socket is freed as soon as
             # it is unused: its descriptor refers to it (as its source).  (A recording
             # socket's Mock face refers to it too, and keeps serving the Mock API.)
-            self._fd = cast(FileDescriptor, int(self._fd))
+            self._fd = int(self._fd)
 
     def _on_close(self) -> None:
         """Release what the socket holds (called once, holding the lock)."""
@@ -1202,10 +1221,10 @@ class MockSocket(_Endpoint):
                         events = self._events & ~EVENT_READ
                         if events != self._events:
                             self._events = events
-                            for ready, slot, key in watchers:
-                                mine = events & key.events
-                                if mine:
-                                    ready[slot] = (key, mine)
+                            for ready, slot, entries in watchers:
+                                entry = entries[events]
+                                if entry is not None:
+                                    ready[slot] = entry
                                 else:
                                     ready.pop(slot, None)
                     if _state.waiters:
@@ -1452,9 +1471,19 @@ class MockSocket(_Endpoint):
                     buf += data
                     if not held:  # readable now: tell its selectors, wake its readers
                         peer = out.reader
-                        if peer._watchers:
-                            peer._set_events(peer._events | EVENT_READ)
-                        elif _state.waiters:
+                        watchers = peer._watchers
+                        # _set_events(), inlined: a call costs more than the update.
+                        if watchers and not peer._events & EVENT_READ:
+                            events = peer._events = peer._events | EVENT_READ
+                            for ready, slot, entries in watchers:
+                                entry = entries[events]
+                                if entry is not None:
+                                    ready[slot] = entry
+                                    if _state.sleepers:
+                                        _core.poke(ready)
+                                else:
+                                    ready.pop(slot, None)
+                        if _state.waiters:
                             _core.notify()
                     if held + count >= out.capacity and self._watchers:
                         self._changed()  # no longer writable
@@ -1853,8 +1882,9 @@ def _chain(rest: Iterator[Any], data: bytes) -> Iterator[Any]:
 
 
 def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | None,
-                    record: bool = False) -> tuple[MockSocket, MockSocket]:
-    """Two connected sockets, without addresses (holding no lock).
+                    record: bool = False, sockname: Any = None,
+                    ) -> tuple[MockSocket, MockSocket]:
+    """Two connected sockets, whose addresses are ``sockname`` (holding no lock).
 
     The hot path of making connections: everything is set here in a row.
     """
@@ -1862,18 +1892,19 @@ def _connected_pair(family: int, proto: int, seed: int | None, capacity: int | N
         return _connected_pair_configured(family, proto, seed, capacity, record)
     a: MockSocket = _new_socket(MockSocket)
     b: MockSocket = _new_socket(MockSocket)
-    timeout = _getdefaulttimeout()
-    for sock, peer in ((a, b), (b, a)):
-        sock._closed = sock._dead = False
-        sock._io_refs = sock._events = 0
-        sock._fd = _socket_fd(sock)
-        sock._watchers = ()
-        sock._timeout = timeout
-        sock._family = family
-        sock._recorder = None
-        sock._sockname = sock._peername = None
-        sock._peer = peer
-        sock._connected = True
+    # Both ends written out, not a loop over them: this is most of what a pair costs.
+    a._closed = a._dead = b._closed = b._dead = False
+    a._io_refs = a._events = b._io_refs = b._events = 0
+    a._fd = _socket_number()
+    b._fd = _socket_number()
+    a._watchers = b._watchers = ()
+    a._timeout = b._timeout = _getdefaulttimeout()
+    a._family = b._family = family
+    a._recorder = b._recorder = None
+    a._sockname = a._peername = b._sockname = b._peername = sockname
+    a._peer = b
+    b._peer = a
+    a._connected = b._connected = True
     a._in = b._out = Pipe(DEFAULT_CAPACITY, a, b)
     b._in = a._out = Pipe(DEFAULT_CAPACITY, b, a)
     if proto:
@@ -1936,6 +1967,10 @@ def socketpair(
         >>> b.recv(1024)
         b''
     """
+    if family is _AF_UNIX_ENUM and type is _SOCK_STREAM_ENUM and not proto and seed is None \
+            and capacity is None and not record and not faults:
+        # The call most tests make, all defaults: nothing to check.
+        return _connected_pair(_AF_UNIX, 0, None, None, False, "")
     if family not in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6):
         raise ValueError(f"unsupported family for socketpair(): {family!r}")
     nonblocking = False
