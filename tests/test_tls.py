@@ -14,6 +14,7 @@ import smtplib
 import socket
 import socketserver
 import ssl
+import threading
 import urllib.request
 from typing import Any
 from unittest import mock
@@ -299,6 +300,9 @@ def test_bulk_transfer_between_threads_arrives_whole() -> None:
 def test_one_thread_writes_while_another_reads_the_same_tls_socket(seed: int | None) -> None:
     client, server = tls_pair(seed=seed, capacity=3000)
     payload = bytes(range(256)) * 2000
+    # The server closes once the client's sendall() returned: TLS may still send records
+    # of its own after the last byte of data (a real peer that closes then breaks the pipe).
+    sent = threading.Event()
 
     def echo() -> None:
         count = 0
@@ -306,6 +310,7 @@ def test_one_thread_writes_while_another_reads_the_same_tls_socket(seed: int | N
             data = server.recv(10000)
             server.sendall(data)
             count += len(data)
+        sent.wait(10)
         server.close()
 
     received = bytearray()
@@ -320,6 +325,7 @@ def test_one_thread_writes_while_another_reads_the_same_tls_socket(seed: int | N
     threads = [in_thread(echo), in_thread(read)]
     for start in range(0, len(payload), 7000):
         client.sendall(payload[start:start + 7000])
+    sent.set()
     for thread in threads:
         thread.join(10)
     assert ([thread.is_alive() for thread in threads], bytes(received) == payload) == (
