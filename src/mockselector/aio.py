@@ -211,6 +211,15 @@ class _RealSide(selectors.BaseSelector):
             return self._real.select(0)
         return self._loop._wait_outside(self._real, timeout)
 
+    def select_first(self, timeout: float | None) -> list[tuple[selectors.SelectorKey, int]] | None:
+        """What :meth:`select` returns when it needs no wake-up socket, else ``None``.
+
+        The TestSelector asks before it registers as a sleeper: virtual time
+        that moves to an arrival of bytes in flight needs no waking (see
+        :meth:`TestSelectorEventLoop._to_arrival`).
+        """
+        return self._loop._to_arrival(timeout)
+
 
 class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type,unused-ignore]
     """A stock asyncio selector event loop whose selector is a :class:`TestSelector`.
@@ -490,24 +499,21 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
         """
         clock = _core.state.clock
         if clock is not None and clock.heap:
-            with _core.lock:
-                if clock.run_due():  # bytes in flight have arrived: the loop looks again
-                    return real.select(0)
-                due = clock.heap[0][0] - clock.now() if clock.heap else None
-            if due is not None:
-                if clock is not self._clock:
+            if clock is not self._clock:
+                with _core.lock:
+                    if clock.run_due():  # bytes in flight have arrived: look again
+                        return real.select(0)
+                    due = clock.heap[0][0] - clock.now() if clock.heap else None
+                if due is not None:
                     # On the wall clock: wait for them (or an event), as for a timer.
                     return self._wait(real, due if timeout is None else min(timeout, due))
+            else:
+                jumped = self._to_arrival(timeout)
+                if jumped is not None:
+                    return jumped
                 # On the loop's virtual clock: their arrival is one more timer.
+                due = clock.heap[0][0] - clock._now
                 timeout = due if timeout is None else min(timeout, due)
-                if timeout > 0 and not self._executor_jobs and not _core.others_alive() \
-                        and not getattr(self, "_signal_handlers", None) \
-                        and not self._real_wakers():
-                    # Nothing outside could come first (no thread, no signal handler, no
-                    # real object: nothing can even write to the wake-up pipe): time moves
-                    # to the arrival or the timer before it, without looking twice.
-                    self._jump(timeout)
-                    return []
         if timeout is not None and timeout <= 0:
             self._looked_again = False
             return real.select(0)
@@ -556,6 +562,28 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
             self._jump(timeout)
             return []
         return self._wait(real, timeout)
+
+    def _to_arrival(self, timeout: float | None) -> list[Any] | None:
+        """``[]`` after moving virtual time to the next arrival of bytes in flight, if it may.
+
+        It may when the network's clock is the loop's, something is in flight,
+        and nothing outside could come first: no other thread, no signal
+        handler, no executor job, no real object (nothing can even write to
+        the wake-up pipe).  A poll (``timeout`` 0) then finds nothing, and a
+        wait moves time to the arrival or the timer before it, without
+        looking twice.  ``None`` otherwise: the full policy decides.
+        """
+        clock = self._clock
+        if not clock.heap or _core.state.clock is not clock or self._executor_jobs \
+                or _core.others_alive() or getattr(self, "_signal_handlers", None) \
+                or self._real_wakers():
+            return None
+        due = clock.heap[0][0] - clock._now  # (the TestSelector ran what is due now)
+        timeout = due if timeout is None else min(timeout, due)
+        self._looked_again = False
+        if timeout > 0:
+            self._jump(timeout)
+        return []
 
     def _patience_left(self) -> float:
         """Seconds of patience left: since the last progress anywhere (or event here)."""

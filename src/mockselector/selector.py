@@ -229,6 +229,11 @@ class _WrappedSide:
         """Wait in the wrapped selector; a virtual object made ready for ``owner`` ends it."""
         if (timeout is not None and timeout <= 0) or self.opaque:
             return self._without(self.wakeup, self.inner.select(timeout))
+        first = getattr(self.inner, "select_first", None)
+        if first is not None:  # an asyncio loop's real side: its virtual time may move
+            events: _Ready | None = first(timeout)
+            if events is not None:
+                return events
         wakeup = self.wakeup
         if wakeup is None:  # registered once, for good: two system calls less a wait
             wakeup = self.wakeup = _Wakeup()
