@@ -895,3 +895,17 @@ def test_a_threaded_server_and_a_client_with_a_timeout_share_the_virtual_clock()
             server.shutdown()
             server.server_close()
             thread.join()
+
+
+def test_bytes_in_flight_arrive_when_the_network_is_left() -> None:
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=5.0)
+        a, b = socket.socketpair()
+        a.sendall(b"late")
+    assert b.recv(10) == b"late"  # the clock is gone: what it carried is there
+    a.sendall(b"plain")  # and no condition holds outside the network
+    assert b.recv(10) == b"plain"
+    with net:
+        a.sendall(b"slow again")
+        assert b.recv(20) == b"slow again"
+        assert net.time() == 5.0  # (leaving moved no time: the clock stood still)

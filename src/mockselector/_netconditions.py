@@ -569,6 +569,21 @@ class Conditions:
         self._datagram_routes_changed()
         _core.wake()
 
+    def _arrive_all(self) -> None:
+        """Deliver every byte in flight at once: the network is left (holding the lock).
+
+        Its clock no longer runs: what it still carried arrives now, so that the
+        sockets used after the scope read it instead of waiting forever.
+        """
+        for record in self._live():
+            for end in (record._client_end, record._server_end):
+                pipe = getattr(end, "_out", None)
+                if pipe is not None and pipe.link is not None:
+                    pipe.link.flush(pipe)
+                    pipe.link = None  # entered again, the network links them anew
+                    pipe.refresh()
+        _core.wake()
+
     def _datagram_routes_changed(self) -> None:
         """Datagrams go straight to their receiver only while nothing conditions them."""
         space = self._datagram_space

@@ -330,6 +330,8 @@ class Network(Conditions):
             self._saved_datagrams = _core.state.datagrams
             _core.state.datagrams = self._datagram_space
             _core.state.clock = self._clock
+            if self._rules or self._groups is not None:
+                self._relink_all()  # entered again: its conditions hold again
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -341,6 +343,7 @@ class Network(Conditions):
                 _core.state.datagrams = self._saved_datagrams
             if _core.state.clock is self._clock:
                 _core.state.clock = None
+            self._arrive_all()  # nothing waits for this clock any more
             self._saved_datagrams = None
         if saved is not None:
             _patching.restore(saved)
