@@ -909,3 +909,35 @@ def test_bytes_in_flight_arrive_when_the_network_is_left() -> None:
         a.sendall(b"slow again")
         assert b.recv(20) == b"slow again"
         assert net.time() == 5.0  # (leaving moved no time: the clock stood still)
+
+
+def test_tls_over_a_slow_link_in_virtual_time() -> None:
+    from mockselector.tls import client_context, server_context
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(await reader.readline())
+        await writer.drain()
+        writer.close()
+
+    async def main() -> tuple[bytes, float, float]:
+        server = await asyncio.start_server(handle, "127.0.0.1", 8443,
+                                            ssl=server_context("localhost"))
+        loop = asyncio.get_running_loop()
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", 8443, ssl=client_context(), server_hostname="localhost")
+        connected = loop.time()
+        writer.write(b"secret\n")
+        line = await reader.readline()
+        writer.close()
+        server.close()
+        return line, connected, loop.time() - connected
+
+    start = time.perf_counter()
+    with Network(virtual_time=True) as net:
+        net.conditions(latency=0.1)
+        line, connected, echo = asyncio.run(main())
+    assert line == b"secret\n"
+    # The TCP handshake (one round trip) and the TLS 1.3 one (one more), then one for
+    # the echo: exact, on the network's clock.
+    assert connected == pytest.approx(0.4) and echo == pytest.approx(0.2)
+    assert time.perf_counter() - start < 5
