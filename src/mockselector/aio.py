@@ -181,9 +181,6 @@ class _RealSide(selectors.BaseSelector):
     :class:`Stalled` (in :meth:`TestSelectorEventLoop._wait_outside`).
     """
 
-    # The loop decides when time moves (see _wait_outside), not the TestSelector.
-    keeps_time = True
-
     def __init__(self, selector: selectors.BaseSelector, loop: TestSelectorEventLoop) -> None:
         self._real = selector
         self._loop = loop
@@ -214,8 +211,9 @@ class _RealSide(selectors.BaseSelector):
     def select_first(self, timeout: float | None) -> list[tuple[selectors.SelectorKey, int]] | None:
         """What :meth:`select` returns when it needs no wake-up socket, else ``None``.
 
-        The TestSelector asks before it registers as a sleeper: virtual time
-        that moves to an arrival of bytes in flight needs no waking (see
+        The TestSelector asks before a wait, ahead of its sleeper bookkeeping
+        (virtual time that moves to an arrival of bytes in flight needs no
+        waking), and leaves the decision of when time moves to the loop (see
         :meth:`TestSelectorEventLoop._to_arrival`).
         """
         return self._loop._to_arrival(timeout)
@@ -508,9 +506,11 @@ class TestSelectorEventLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,val
                     # On the wall clock: wait for them (or an event), as for a timer.
                     return self._wait(real, due if timeout is None else min(timeout, due))
             else:
-                jumped = self._to_arrival(timeout)
-                if jumped is not None:
-                    return jumped
+                if timeout is not None and timeout <= 0:
+                    # A poll (a wait asked select_first() already, before this).
+                    polled = self._to_arrival(timeout)
+                    if polled is not None:
+                        return polled
                 # On the loop's virtual clock: their arrival is one more timer.
                 due = clock.heap[0][0] - clock._now
                 timeout = due if timeout is None else min(timeout, due)

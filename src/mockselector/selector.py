@@ -26,7 +26,7 @@ import selectors
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
 from typing import Any, cast
 
@@ -182,10 +182,14 @@ class _Wakeup:
 class _WrappedSide:
     """The real side of a :class:`TestSelector`: the wrapped selector and what it holds."""
 
-    __slots__ = ("count", "inner", "opaque", "wakeup")
+    __slots__ = ("count", "first", "inner", "opaque", "wakeup")
 
     def __init__(self, inner: selectors.BaseSelector) -> None:
         self.inner = inner
+        # What a wait asks first, when the wrapped selector answers it itself (an
+        # asyncio loop's real side: the loop decides when its virtual time moves).
+        self.first: Callable[[float | None], _Ready | None] | None = getattr(
+            inner, "select_first", None)
         self.count = 0  # the keys of real objects, registered with ``inner``
         # Whether the wrapped selector hides what it holds (its get_map() is no
         # mapping, as with a Mock(BaseSelector)): then it is always asked.
@@ -229,9 +233,8 @@ class _WrappedSide:
         """Wait in the wrapped selector; a virtual object made ready for ``owner`` ends it."""
         if (timeout is not None and timeout <= 0) or self.opaque:
             return self._without(self.wakeup, self.inner.select(timeout))
-        first = getattr(self.inner, "select_first", None)
-        if first is not None:  # an asyncio loop's real side: its virtual time may move
-            events: _Ready | None = first(timeout)
+        if self.first is not None:  # an asyncio loop's real side: its time may move
+            events = self.first(timeout)
             if events is not None:
                 return events
         wakeup = self.wakeup
@@ -582,8 +585,7 @@ class TestSelector(selectors.BaseSelector):
                 return self._wait_virtual(timeout)
         if ready:
             return self._merge(ready, real.select(self, 0))
-        if clock is not None and clock.heap and timeout != 0 \
-                and not getattr(real.inner, "keeps_time", False):
+        if clock is not None and clock.heap and timeout != 0 and real.first is None:
             if clock.virtual:
                 # Bytes in flight on a virtual clock: when neither a real event nor
                 # another thread could come first, time moves to their arrival.
