@@ -86,11 +86,6 @@ class Clock:
                 for sleeper in list(_core.state.sleepers.values()):
                     sleeper.poke()
 
-    def due(self) -> float | None:
-        """When the next scheduled action is due, if any."""
-        heap = self.heap
-        return heap[0][0] if heap else None
-
     def run_due(self) -> bool:
         """Run the actions that are due; whether there were any."""
         heap = self.heap

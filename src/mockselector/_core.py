@@ -446,9 +446,9 @@ def block(target: Any, could_proceed: Callable[[], bool], deadline: float | None
             if state.progress != progress:
                 progress, quiet_since, suspect = state.progress, now, False
             if looked or not others_alive():
-                able = actors()
-                if clock is not None and clock.virtual and clock.heap:
-                    able = [entry for entry in able if entry[0].ident not in state.blocked]
+                # Bytes in flight on a virtual clock: only what holds it back counts.
+                able = time_holders() if clock is not None and clock.virtual \
+                    and clock.heap else actors()
                 if not able and not suspect and others_alive():
                     suspect = True
                 elif not able:

@@ -168,7 +168,8 @@ def _wait(check: Callable[[], Any], poll_real: Callable[[float | None], Any] | N
                 with _core.lock:
                     if clock.virtual and not _core.time_holders() and clock.jump():
                         continue
-                left = clock.cap(left if not clock.virtual else min(left or _SLICE, _SLICE))
+                # (Another thread holds a virtual clock back: then left is a slice.)
+                left = clock.cap(left)
             real = poll_real(left)
             if real is not None:
                 with _core.lock:

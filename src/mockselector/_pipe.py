@@ -195,10 +195,6 @@ class Pipe:
         self._both_changed()
         return unread
 
-    def arrived(self) -> bool:
-        """Whether nothing is in flight: EOF and resets reach the reader only then."""
-        return not self.transit
-
     def set_capacity(self, capacity: int) -> None:
         """Change the window: the writer may gain or lose room."""
         self.capacity = capacity
