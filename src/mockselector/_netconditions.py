@@ -206,6 +206,12 @@ class Condition(_Counters):
         return drawn
 
 
+def _check_direction(direction: Any) -> None:
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, "
+                         f"not {direction!r}")
+
+
 def _within(address: Any, addresses: Any) -> bool:
     if address is None:
         return False
@@ -309,9 +315,7 @@ class Conditions:
             ...     asyncio.run(ping())
             (b'ping\\n', 0.8)
         """
-        if direction not in _DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, "
-                             f"not {direction!r}")
+        _check_direction(direction)
         settings: dict[str, Any] = {}
         if latency:
             settings["latency"] = _number("latency", latency)
@@ -352,9 +356,7 @@ class Conditions:
             held
             (b'later', 5)
         """
-        if direction not in _DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, "
-                             f"not {direction!r}")
+        _check_direction(direction)
         rule = Condition(target, self._addresses_of_target(target), direction, {}, held=True)
         return self._add_rule(rule)
 
@@ -428,9 +430,7 @@ class Conditions:
         if at is not None:
             at = _number("at", at)
         probability = _probability("probability", probability)
-        if direction not in _DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, "
-                             f"not {direction!r}")
+        _check_direction(direction)
         rule = Condition(target, self._addresses_of_target(target), direction, {},
                          after_bytes=after_bytes, at=at, probability=probability,
                          seed=self._seed_of(seed))
@@ -637,10 +637,9 @@ class Conditions:
             if jitter and link.rng is None:
                 # Each direction of each connection draws from its own generator, derived
                 # from the rule's seed and the connection's place: reproducible.
-                index = self._connections.index(record)
-                side = end is not record._client_end
+                index = 2 * (record._number - 1) + (end is not record._client_end)
                 link.rng = random.Random(None if jitter_seed is None
-                                         else jitter_seed * 1_000_003 + index * 2 + side)
+                                         else jitter_seed * 1_000_003 + index)
             link.jitter = jitter
             link.bandwidth = settings.get("bandwidth")
             link.segment = settings.get("segment")

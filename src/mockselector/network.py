@@ -41,7 +41,7 @@ import functools
 import os
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 from . import _core, _expect, _netdatagram, _patching, _trace
@@ -850,10 +850,10 @@ class Network(Conditions):
             seed_pair(client, server,
                       derive_seed(self._seed, "connection", len(self._connections)))
         self._connections.append(record)
+        record._number = len(self._connections)
         self._connected(record)
         if self._expected:
             self._expected.connected(client, server)
-        record._number = len(self._connections)
         if self._tracer is not None:
             self._tracer.connected(record)
 
@@ -1155,7 +1155,7 @@ class Network(Conditions):
                           destination: Any) -> None:
         """A connect into a partition: no answer comes (holding the lock).
 
-        A non-blocking connect stays in progress (``False``): it proceeds
+        A non-blocking connect stays in progress: it proceeds
         when the partition heals, or fails with ``ETIMEDOUT`` once Linux
         would give up.  A blocking one waits for either (or its timeout),
         and returns to connect once healed.
@@ -1164,23 +1164,13 @@ class Network(Conditions):
         clock = self._clock
         give_up = clock.now() + SYN_TIMEOUT
         if sock._timeout == 0.0:
-            sock._become(_NetConnecting)
-            sock._target = target
             self._blocked.append(sock)
-            clock.at(give_up, functools.partial(self._syn_timeout, sock))
-            raise BlockingIOError(errno.EINPROGRESS, "Operation now in progress")
-        clock.at(give_up, _core.wake)  # a virtual clock may jump there
-
-        def outcome() -> bool:
-            return sock._dead or clock.now() >= give_up \
-                or not self._crosses(source, destination)
-
-        deadline = None if sock._timeout is None else time.monotonic() + sock._timeout
-        if not _core.block(sock, outcome, deadline, None, lambda reason: Stalled(
+        self._await_answer(
+            sock, target, give_up, self._syn_timeout,
+            lambda: not self._crosses(source, destination),
+            lambda reason: Stalled(
                 f"{sock!r}: connect() to {target!r} waits for a partition to heal: {reason}",
-                waiter=sock, waiting_for="net.heal()", where="connect()")):
-            raise socket.timeout("timed out")
-        sock._check_open("connect()")
+                waiter=sock, waiting_for="net.heal()", where="connect()"))
         if self._crosses(source, destination):
             raise TimeoutError(errno.ETIMEDOUT, f"Connection timed out: connect() to "
                                f"{target!r} across a partition (net.partition()) got no answer")
@@ -1192,17 +1182,28 @@ class Network(Conditions):
         refused) when the answer comes; a blocking one waits for it (or its
         timeout) and returns to connect.
         """
+        self._await_answer(sock, target, self._clock.now() + rtt, self._unblock,
+                           lambda: False, Stalled)
+
+    def _await_answer(self, sock: NetSocket, target: Any, when: float,
+                      then: Callable[[Any], None], done: Callable[[], bool],
+                      stalled: Callable[[str], BaseException]) -> None:
+        """A connect whose answer comes at network time ``when`` (holding the lock).
+
+        Non-blocking: in progress (``EINPROGRESS``), and ``then(sock)`` runs
+        at ``when``.  Blocking: it waits until ``when``, or ``done()``, or its
+        timeout (``socket.timeout``); a virtual clock may jump there.
+        """
         clock = self._clock
-        answer = clock.now() + rtt
         if sock._timeout == 0.0:
             sock._become(_NetConnecting)
             sock._target = target
-            clock.at(answer, functools.partial(self._unblock, sock))
+            clock.at(when, functools.partial(then, sock))
             raise BlockingIOError(errno.EINPROGRESS, "Operation now in progress")
-        clock.at(answer, _core.wake)  # a virtual clock may jump there
+        clock.at(when, _core.wake)
         deadline = None if sock._timeout is None else time.monotonic() + sock._timeout
-        if not _core.block(sock, lambda: sock._dead or clock.now() >= answer, deadline, None,
-                           lambda reason: Stalled(reason)):
+        if not _core.block(sock, lambda: sock._dead or clock.now() >= when or done(),
+                           deadline, None, stalled):
             raise socket.timeout("timed out")
         sock._check_open("connect()")
 
