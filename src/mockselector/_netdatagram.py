@@ -142,29 +142,25 @@ class NetworkSpace(AddressSpace):
             sender, (destination[0], destination[1]) if type(destination) is tuple else None)
         counters = (*rules, net._stats)
         if lost:
-            for counter in counters:
-                counter.datagrams_dropped += 1
+            _count(counters, "datagrams_dropped")
             return False
         if not settings:
             return True
         rng = rules[-1]._rng
         if settings.get("loss") and rng.random() < settings["loss"]:
-            for counter in counters:
-                counter.datagrams_dropped += 1
+            _count(counters, "datagrams_dropped")
             return False
         copies = 1
         if settings.get("duplicate") and rng.random() < settings["duplicate"]:
             copies = 2
-            for counter in counters:
-                counter.datagrams_duplicated += 1
+            _count(counters, "datagrams_duplicated")
         delay = settings.get("latency", 0.0)
         if settings.get("jitter"):
             delay += rng.uniform(0.0, settings["jitter"])
         if settings.get("reorder") and rng.random() < settings["reorder"]:
             # Overtaken: it arrives after what is sent next (one latency later).
             delay += max(settings.get("latency", 0.0), 1e-3)
-            for counter in counters:
-                counter.datagrams_reordered += 1
+            _count(counters, "datagrams_reordered")
         if delay <= 0:
             for _ in range(copies - 1):
                 receiver._receive(data, source)
@@ -174,12 +170,10 @@ class NetworkSpace(AddressSpace):
         flight = self.flight
         held = flight.get(receiver, 0)
         if held + copies * len(data) > receiver._in.capacity:
-            for counter in counters:
-                counter.datagrams_dropped += 1
+            _count(counters, "datagrams_dropped")
             return False
         flight[receiver] = held + copies * len(data)
-        for counter in counters:
-            counter.datagrams_delayed += 1
+        _count(counters, "datagrams_delayed")
         clock = net._clock
         for _ in range(copies):
             clock.at(clock.now() + delay,
@@ -193,6 +187,12 @@ class NetworkSpace(AddressSpace):
         if left > 0:
             flight[receiver] = left
         receiver._receive(data, source)
+
+
+def _count(counters: tuple[Any, ...], name: str) -> None:
+    """Count one datagram on each of ``counters`` (the rules that applied, the network's)."""
+    for counter in counters:
+        setattr(counter, name, getattr(counter, name) + 1)
 
 
 class NetDatagramSocket(DatagramSocket):
