@@ -669,14 +669,21 @@ class Conditions:
 
     def _round_trip(self, client: Any, server: Any) -> float:
         """The latency of a connect's handshake: one way and back (holding the lock)."""
-        total = 0.0
-        for sender, receiver in ((client, server), (server, client)):
-            latency = 0.0
-            for rule in self._rules:
-                if "latency" in rule.settings and rule._matches(sender, receiver):
-                    latency = rule.settings["latency"]
-            total += latency
-        return total
+        return sum(float(self._settings(sender, receiver)[0].get("latency", 0.0))
+                   for sender, receiver in ((client, server), (server, client)))
+
+    def _settings(self, sender: Any, receiver: Any) -> tuple[dict[str, Any], list[Condition]]:
+        """What the rules set for traffic from ``sender`` to ``receiver``, and those rules.
+
+        Later rules override what earlier ones set (holding the lock).
+        """
+        settings: dict[str, Any] = {}
+        rules = []
+        for rule in self._rules:
+            if rule.settings and rule._matches(sender, receiver):
+                settings.update(rule.settings)
+                rules.append(rule)
+        return settings, rules
 
     def _rule_hits(self, rule: Condition, record: Any) -> bool:
         client_address, server_address = self._hosts_of(record)
@@ -742,10 +749,4 @@ class Conditions:
         """``(lost to a partition, settings, rules)`` for a datagram (holding the lock)."""
         if self._groups is not None and self._crosses(source, destination):
             return True, {}, []
-        settings: dict[str, Any] = {}
-        rules = []
-        for rule in self._rules:
-            if rule.settings and rule._matches(source, destination):
-                settings.update(rule.settings)
-                rules.append(rule)
-        return False, settings, rules
+        return (False, *self._settings(source, destination))
