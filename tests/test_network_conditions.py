@@ -185,6 +185,31 @@ def test_a_bare_test_selector_jumps_the_virtual_clock() -> None:
         assert net.time() == 2.0
 
 
+def test_a_wrapping_test_selector_jumps_the_virtual_clock_unless_a_real_event_comes_first(
+) -> None:
+    # A TestSelector that also waits on a real object: a real event that is ready
+    # comes first; with none, virtual time moves to the arrival of the bytes.
+    real_a, real_b = socket.socketpair()  # made before the network: kernel sockets
+    try:
+        with Network(virtual_time=True) as net:
+            net.conditions(latency=2.0)
+            a, b = socket.socketpair()
+            selector = TestSelector(selectors.DefaultSelector())
+            selector.register(b, selectors.EVENT_READ)
+            selector.register(real_b, selectors.EVENT_READ)
+            a.send(b"x")
+            real_a.send(b"!")
+            assert [key.fileobj for key, _ in selector.select(timeout=5)] == [real_b]
+            assert net.time() == 0.0
+            assert real_b.recv(1) == b"!"
+            assert [key.fileobj for key, _ in selector.select(timeout=5)] == [b]
+            assert net.time() == 2.0
+            selector.close()
+    finally:
+        real_a.close()
+        real_b.close()
+
+
 def test_another_thread_receives_after_the_latency(network: Network) -> None:
     network.conditions(latency=0.1)
     client, conn = _pair_over(network)
