@@ -365,8 +365,84 @@ async def _echo_client(reader: asyncio.StreamReader, writer: asyncio.StreamWrite
             raise AssertionError("echo corrupted the message")
 
 
-async def _aio_main(ours: bool, conns: int, messages: int) -> dict[str, float]:
-    if ours:
+class _LeanTransport(asyncio.Transport):
+    """The leanest in-memory transport for the streams echo: a bytearray and ``call_soon``.
+
+    It does what the echo needs and nothing else (no flow control, no faults,
+    no readiness for selectors): the same asyncio streams over it measure
+    what asyncio itself costs, the floor any in-memory transport stands on.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self._loop = loop
+        self._buf = bytearray()  # bytes written to this end, not yet delivered
+        self._scheduled = False
+        self._closing = False
+        self.peer: Any = None
+        self.protocol: Any = None
+
+    def write(self, data: Any) -> None:
+        peer = self.peer
+        peer._buf += data
+        if not peer._scheduled:
+            peer._scheduled = True
+            self._loop.call_soon(peer._deliver)
+
+    def _deliver(self) -> None:
+        self._scheduled = False
+        if self._buf and not self._closing:
+            data = bytes(self._buf)
+            self._buf.clear()
+            self.protocol.data_received(data)
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._loop.call_soon(self.protocol.connection_lost, None)
+        if not self.peer._closing:
+            self._loop.call_soon(self.peer.protocol.eof_received)
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+async def _lean_connection(handler: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A client's streams over a :class:`_LeanTransport`, the server's handed to ``handler``."""
+    loop = asyncio.get_running_loop()
+    client, server = _LeanTransport(loop), _LeanTransport(loop)
+    client.peer, server.peer = server, client
+    server.protocol = asyncio.StreamReaderProtocol(asyncio.StreamReader(), handler)
+    reader = asyncio.StreamReader()
+    client.protocol = asyncio.StreamReaderProtocol(reader)
+    server.protocol.connection_made(server)
+    client.protocol.connection_made(client)
+    return reader, asyncio.StreamWriter(client, client.protocol, reader, loop)
+
+
+class _LeanServer:
+    """What the echo needs of an ``asyncio.Server`` over lean transports."""
+
+    def close(self) -> None:
+        pass
+
+    async def wait_closed(self) -> None:
+        pass
+
+
+async def _aio_main(ours: bool | None, conns: int, messages: int) -> dict[str, float]:
+    """The echo on in-memory sockets (``ours``), kernel ones, or lean transports (``None``)."""
+    server: Any
+    if ours is None:
+        server = _LeanServer()
+
+        async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+            return await _lean_connection(_echo_handler)
+    elif ours:
         listener = ListenSocket(address=("127.0.0.1", 8080))
         server = await asyncio.start_server(_echo_handler, sock=listener)
 
@@ -394,8 +470,12 @@ async def _aio_main(ours: bool, conns: int, messages: int) -> dict[str, float]:
             "connect": connect_time / conns * 1e6}
 
 
-def aio_trial(ours: bool, conns: int, messages: int) -> dict[str, float]:
-    """``conns`` concurrent stream clients, each doing ``messages`` echo round trips."""
+def aio_trial(ours: bool | None, conns: int, messages: int) -> dict[str, float]:
+    """``conns`` concurrent stream clients, each doing ``messages`` echo round trips.
+
+    ``ours``: on in-memory sockets and our loop; ``False``: kernel sockets on
+    the stock loop; ``None``: lean transports on the stock loop (the floor).
+    """
     loop = mockselector.new_event_loop() if ours else asyncio.new_event_loop()
     try:
         return loop.run_until_complete(_aio_main(ours, conns, messages))
@@ -413,6 +493,7 @@ def asyncio_echo(cfg: Config) -> list[Row]:
     available = aio_available()
     if available:
         variants[OURS] = partial(aio_trial, True, cfg.aio_conns, cfg.aio_msgs)
+    variants[LEAN] = partial(aio_trial, None, cfg.aio_conns, cfg.aio_msgs)
     raw = interleave(variants, cfg.trials)
     meds = {name: medians(metrics) for name, metrics in raw.items()}
     rows = []
@@ -424,6 +505,13 @@ def asyncio_echo(cfg: Config) -> list[Row]:
         ours = _value(meds, OURS, metric) if available else _NA_AIO
         rows.append(Row(label, "us", _value(meds, REAL, metric), ours, target,
                         samples=_samples(raw, metric)))
+    lean, ours = _value(meds, LEAN, "message"), _value(meds, OURS, "message")
+    floor = Row(f"asyncio streams echo {cfg.aio_conns}x{cfg.aio_msgs}: lean floor "
+                "(stock loop, bytearray transport)", "us", _value(meds, REAL, "message"), lean,
+                samples={LEAN: raw[LEAN]["message"]})
+    if lean and ours and available:
+        floor.note = f"ours is {ours / lean:.2f}x the lean floor"
+    rows.append(floor)
     return rows
 
 
