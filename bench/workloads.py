@@ -483,6 +483,22 @@ def aio_trial(ours: bool | None, conns: int, messages: int) -> dict[str, float]:
         loop.close()
 
 
+async def _spin(iterations: int) -> None:
+    for _ in range(iterations):
+        await asyncio.sleep(0)
+
+
+def loop_iteration_trial(ours: bool, iterations: int) -> dict[str, float]:
+    """A task that yields ``iterations`` times: one loop iteration each, nothing ready."""
+    loop = mockselector.new_event_loop() if ours else asyncio.new_event_loop()
+    try:
+        start = time.perf_counter()
+        loop.run_until_complete(_spin(iterations))
+        return {"iteration": (time.perf_counter() - start) / iterations * 1e6}
+    finally:
+        loop.close()
+
+
 def aio_available() -> bool:
     return hasattr(mockselector, "new_event_loop")
 
@@ -512,6 +528,13 @@ def asyncio_echo(cfg: Config) -> list[Row]:
     if lean and ours and available:
         floor.note = f"ours is {ours / lean:.2f}x the lean floor"
     rows.append(floor)
+    if available:
+        iterations = 2_000 if cfg.quick else 20_000
+        raw = interleave({REAL: partial(loop_iteration_trial, False, iterations),
+                          OURS: partial(loop_iteration_trial, True, iterations)}, cfg.trials)
+        rows.append(Row("asyncio loop iteration (await asyncio.sleep(0))", "us",
+                        median(raw[REAL]["iteration"]), median(raw[OURS]["iteration"]),
+                        samples=_samples(raw, "iteration")))
     return rows
 
 
