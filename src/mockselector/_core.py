@@ -534,10 +534,11 @@ class Source:
 
     def _watch(self, ready: dict[int, Any], slot: int, key: Any) -> None:
         """Keep ``ready[slot]`` equal to ``(key, events ready & key.events)`` from now on."""
-        if not self._watchers:
-            self._watchers = []
         entries = _entries(key)
-        self._watchers.append((ready, slot, entries))
+        if self._watchers:
+            self._watchers.append((ready, slot, entries))
+        else:  # a list of one, not one grown by append() (room for four)
+            self._watchers = [(ready, slot, entries)]
         self._events = events = self._readiness()  # type: ignore[misc]  # a subclass slot
         entry = entries[events]
         if entry is not None:
@@ -580,9 +581,16 @@ class Source:
 
 
 def _entries(key: Any) -> tuple[Any, ...]:
-    """What a ready table holds for ``key`` at each readiness 0-3: ``(key, mask)`` or ``None``."""
-    return tuple((key, events & key.events) if events & key.events else None
-                 for events in range(4))
+    """What a ready table holds for ``key`` at each readiness 0-3: ``(key, mask)`` or ``None``.
+
+    A key registered for one event shares one entry between the readiness
+    that is that event alone and the readiness that is both (one tuple less
+    per registration).
+    """
+    mask = key.events & 3
+    read = (key, 1) if mask & 1 else None
+    write = (key, 2) if mask & 2 else None
+    return (None, read, write, (key, 3) if mask == 3 else read or write)
 
 
 def poke(ready: dict[int, Any]) -> None:
