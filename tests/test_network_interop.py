@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,3 +88,95 @@ def test_httpx_async_client_on_the_networks_event_loop(web: _Counting) -> None:
 
     assert asyncio.run(main()) == [f"hello from /{n}" for n in range(3)]
     assert web.accepted == 1
+
+
+# -- aiohttp: an unmodified server and client, both on the network --------------------------
+
+
+def test_aiohttp_server_and_client_with_a_websocket_in_virtual_time() -> None:
+    aiohttp = pytest.importorskip("aiohttp", reason="aiohttp is in the [interop] extra")
+    from aiohttp import web as aioweb
+
+    async def hello(request: Any) -> Any:
+        return aioweb.json_response({"path": request.path, "q": request.query.get("q")})
+
+    async def shout(request: Any) -> Any:
+        socket = aioweb.WebSocketResponse()
+        await socket.prepare(request)
+        async for message in socket:
+            await socket.send_str(message.data.upper())
+        return socket
+
+    async def main() -> tuple[Any, str, list[float]]:
+        app = aioweb.Application()
+        app.router.add_get("/hello", hello)
+        app.router.add_get("/ws", shout)
+        runner = aioweb.AppRunner(app)
+        await runner.setup()
+        await aioweb.TCPSite(runner, "api.test", 8080).start()
+        loop = asyncio.get_running_loop()
+        times = [loop.time()]
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.get("http://api.test:8080/hello?q=1") as response:
+                    answer = await response.json()
+                times.append(loop.time())
+                async with session.ws_connect("http://api.test:8080/ws") as websocket:
+                    await websocket.send_str("abc")
+                    echoed = (await websocket.receive()).data
+                times.append(loop.time())
+        finally:
+            await runner.cleanup()
+        return answer, echoed, times
+
+    with Network(virtual_time=True) as net:
+        net.add_host("api.test", "10.0.0.2")
+        net.conditions(latency=0.05)
+        start = time.monotonic()
+        answer, echoed, times = asyncio.run(main())
+        wall = time.monotonic() - start
+    assert (answer, echoed) == ({"path": "/hello", "q": "1"}, "ABC")
+    # The GET: the connect's round trip, then the request's and the answer's latency.
+    assert times[1] - times[0] == pytest.approx(0.2)
+    # The websocket: at least its upgrade and one message's round trip, each 0.1 s.
+    assert times[2] - times[1] >= 0.2 - 1e-9
+    assert wall < 5  # seconds of network time cost no wall time
+
+
+def test_aiohttp_over_tls_with_the_test_context_verifies_the_server_by_name() -> None:
+    aiohttp = pytest.importorskip("aiohttp", reason="aiohttp is in the [interop] extra")
+    from aiohttp import web as aioweb
+
+    from mockselector import client_context, server_context
+
+    async def hello(request: Any) -> Any:
+        return aioweb.Response(text=f"secure {request.secure}")
+
+    async def main() -> tuple[str, str]:
+        app = aioweb.Application()
+        app.router.add_get("/", hello)
+        runner = aioweb.AppRunner(app)
+        await runner.setup()
+        await aioweb.TCPSite(runner, "10.0.0.3", 8443,
+                             ssl_context=server_context("secure.mock.test")).start()
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.get("https://secure.mock.test:8443/",
+                                       ssl=client_context()) as response:
+                    trusted = await response.text()
+                with pytest.raises(aiohttp.ClientConnectorCertificateError):
+                    await session.get("https://impostor.test:8443/", ssl=client_context())
+            # aiohttp makes its default context at import, before the network: the
+            # test context is given to the connector once instead.
+            connector = aiohttp.TCPConnector(ssl=client_context())
+            async with aiohttp.ClientSession(connector=connector) as session:
+                async with session.get("https://secure.mock.test:8443/") as response:
+                    by_connector = await response.text()
+        finally:
+            await runner.cleanup()
+        return trusted, by_connector
+
+    with Network() as net:
+        net.add_host("secure.mock.test", "10.0.0.3")
+        net.add_host("impostor.test", "10.0.0.3")
+        assert asyncio.run(main()) == ("secure True", "secure True")
