@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -180,3 +181,102 @@ def test_aiohttp_over_tls_with_the_test_context_verifies_the_server_by_name() ->
         net.add_host("secure.mock.test", "10.0.0.3")
         net.add_host("impostor.test", "10.0.0.3")
         assert asyncio.run(main()) == ("secure True", "secure True")
+
+
+# -- uvicorn: an unmodified ASGI server, reached by httpx -----------------------------------
+
+
+async def _asgi_hello(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": f"hello from {scope['path']}".encode()})
+
+
+def test_uvicorn_serves_httpx_by_name_in_virtual_time() -> None:
+    uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is in the [interop] extra")
+    httpx = pytest.importorskip("httpx", reason="httpx is in the [interop] extra")
+
+    async def main() -> list[str]:
+        config = uvicorn.Config(_asgi_hello, host="10.0.0.7", port=8000, log_level="warning")
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.01)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            bodies = [(await client.get(f"http://svc.test:8000/{n}")).text for n in range(3)]
+        server.should_exit = True
+        await serving
+        return bodies
+
+    with Network(virtual_time=True) as net:
+        net.add_host("svc.test", "10.0.0.7")
+        start = time.monotonic()
+        assert asyncio.run(main()) == [f"hello from /{n}" for n in range(3)]
+        assert time.monotonic() - start < 5  # uvicorn's ticks pass in virtual time
+        assert len(net.connections) == 1  # httpx kept its connection alive
+
+
+# -- paramiko: an SSH server in a thread, its client in the test ----------------------------
+
+
+def test_paramiko_runs_a_command_over_ssh_between_threads() -> None:
+    paramiko = pytest.importorskip("paramiko", reason="paramiko is in the [interop] extra")
+    host_key = paramiko.RSAKey.generate(1024)
+
+    executed = threading.Event()
+
+    class Server(paramiko.ServerInterface):  # type: ignore[misc]
+        def get_allowed_auths(self, username: str) -> str:
+            return "password"
+
+        def check_auth_password(self, username: str, password: str) -> int:
+            ok = (username, password) == ("tester", "secret")
+            return paramiko.AUTH_SUCCESSFUL if ok else paramiko.AUTH_FAILED
+
+        def check_channel_request(self, kind: str, chanid: int) -> int:
+            return paramiko.OPEN_SUCCEEDED
+
+        def check_channel_exec_request(self, channel: Any, command: bytes) -> bool:
+            channel.send(b"ran " + command)
+            channel.send_exit_status(0)
+            executed.set()
+            return True
+
+    def serve(listener: Any) -> None:
+        conn, _ = listener.accept()
+        transport = paramiko.Transport(conn)
+        transport.add_server_key(host_key)
+        transport.start_server(server=Server())
+        channel = transport.accept(10)
+        if executed.wait(10) and channel is not None:
+            channel.close()  # the end of the command's output
+        transport.join(10)  # until the client closes the connection
+        transport.close()
+
+    with Network() as net:
+        net.add_host("ssh.test", "10.0.0.22")
+        listener = socket.create_server(("10.0.0.22", 22))
+        server = threading.Thread(target=serve, args=(listener,))
+        server.start()
+        client = paramiko.SSHClient()
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        try:
+            client.connect("ssh.test", username="tester", password="secret",
+                           look_for_keys=False, allow_agent=False, timeout=10)
+            _, out, _ = client.exec_command("uptime")
+            answer, status = out.read(), out.channel.recv_exit_status()
+        finally:
+            client.close()
+            server.join(10)
+            listener.close()
+        assert (answer, status) == (b"ran uptime", 0)
+        assert not server.is_alive()
+        assert len(net.connections) == 1
