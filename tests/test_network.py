@@ -1017,8 +1017,9 @@ def test_accepted_connections_hold_the_port_of_a_closed_listener(where: str, reu
         sock.close()
 
 
-@pytest.mark.usefixtures("network")
-def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> None:
+def _a_connect_waiting_for_room() -> tuple[socket.socket, socket.socket, socket.socket]:
+    """``(server, first, waiting)``: a listener whose accept queue (backlog 0) ``first``
+    filled, and a non-blocking connect ``waiting`` for room in it."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(0)
@@ -1026,6 +1027,12 @@ def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> 
     waiting = socket.socket()
     waiting.setblocking(False)
     assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+    return server, first, waiting
+
+
+@pytest.mark.usefixtures("network")
+def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> None:
+    server, first, waiting = _a_connect_waiting_for_room()
     assert select.select([], [waiting], [], 0)[1] == []
     assert waiting.connect_ex(server.getsockname()) == errno.EALREADY
     accepted = [server.accept()[0]]  # room: the waiting connect completes
@@ -1040,13 +1047,7 @@ def test_a_nonblocking_connect_to_a_full_queue_completes_when_room_is_made() -> 
 
 @pytest.mark.usefixtures("network")
 def test_closing_a_listener_refuses_the_connects_waiting_for_room() -> None:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(0)
-    first = socket.create_connection(server.getsockname())
-    waiting = socket.socket()
-    waiting.setblocking(False)
-    assert waiting.connect_ex(server.getsockname()) == errno.EINPROGRESS
+    server, first, waiting = _a_connect_waiting_for_room()
     server.close()
     assert select.select([], [waiting], [], 0)[1] == [waiting]
     assert waiting.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mockselector import Network
+from mockselector import Network, client_context, server_context
 from support import HelloHandler
 
 
@@ -147,8 +147,6 @@ def test_aiohttp_server_and_client_with_a_websocket_in_virtual_time() -> None:
 def test_aiohttp_over_tls_with_the_test_context_verifies_the_server_by_name() -> None:
     aiohttp = pytest.importorskip("aiohttp", reason="aiohttp is in the [interop] extra")
     from aiohttp import web as aioweb
-
-    from mockselector import client_context, server_context
 
     async def hello(request: Any) -> Any:
         return aioweb.Response(text=f"secure {request.secure}")
